@@ -1,0 +1,78 @@
+/* sim-node.h: the simulated world, its nodes and their interfaces.
+ *
+ * A SimWorld holds what every model needs: the engine, the trace bus and the scenario seed. A SimNode
+ * is a named network function with a kind, an operator domain, its own random stream ("node:NAME")
+ * and named interfaces. An interface carries addresses and hands packets to whatever is attached
+ * below it (a link end) and above it (the node's IP stack) through two function pointers, so
+ * sim-core knows neither links nor IP.
+ */
+#pragma once
+#include "sim-core/sim-addr.h"
+#include "sim-core/sim-engine.h"
+#include "sim-core/sim-packet.h"
+#include "sim-core/sim-rng.h"
+#include "sim-core/sim-trace.h"
+
+typedef struct SimWorld SimWorld;
+typedef struct SimNode SimNode;
+typedef struct SimIface SimIface;
+
+/* Takes ownership of PKT. */
+typedef void (*SimIfaceFunc)(SimIface *iface, SimPacket *pkt, void *ctx);
+
+struct SimWorld {
+    SimEngine *engine;
+    SimTrace *trace;
+    uint64_t seed;
+    GPtrArray *nodes;     /* SimNode*, owned, in creation order */
+    GHashTable *by_name;  /* name -> SimNode* */
+    uint64_t next_packet_uid;
+};
+
+struct SimIface {
+    SimNode *node;
+    char *name;
+    GArray *addrs; /* SimPrefix: the interface's addresses with their on-link prefix lengths */
+    uint32_t mtu;
+    const SimTraceIface *trace; /* set when a link attaches */
+    /* Below: set by the link attached to it. */
+    SimIfaceFunc transmit;
+    void *transmit_ctx;
+    /* Above: set by the node's IP stack. */
+    SimIfaceFunc deliver;
+    void *deliver_ctx;
+};
+
+struct SimNode {
+    SimWorld *world;
+    char *name;
+    char *kind;
+    char *domain;
+    SimRng *rng;
+    GPtrArray *ifaces; /* SimIface*, owned */
+    void *stack;       /* the node's NetStack (links/net-stack.h), owned by the links layer */
+    void *impl;        /* node-kind private state */
+    void (*impl_free)(void *impl);
+};
+
+/* A world on ENGINE (taken over). Free with sim_world_free(), which frees nodes and the engine. */
+SimWorld *sim_world_new(SimEngine *engine, uint64_t seed);
+void sim_world_free(SimWorld *world);
+static inline SimTime sim_world_now(const SimWorld *w) { return sim_engine_now(w->engine); }
+uint64_t sim_world_next_packet_uid(SimWorld *world);
+
+/* A new node; NULL with an error if NAME is taken. Owned by the world. */
+SimNode *sim_node_new(SimWorld *world, const char *name, const char *kind, const char *domain, GError **error);
+SimNode *sim_world_find_node(const SimWorld *world, const char *name);
+
+/* Adds (or returns the existing) interface NAME. */
+SimIface *sim_node_add_iface(SimNode *node, const char *name, uint32_t mtu);
+SimIface *sim_node_find_iface(const SimNode *node, const char *name);
+void sim_iface_add_address(SimIface *iface, const SimPrefix *addr);
+/* The first address of FAMILY on IFACE, or NULL. */
+const SimPrefix *sim_iface_address(const SimIface *iface, SimAddrFamily family);
+
+/* A new stream for this node: "node:NAME:PURPOSE". Free with sim_rng_free(). */
+SimRng *sim_node_rng_new(const SimNode *node, const char *purpose);
+/* Reports a protocol event from NODE. */
+void sim_node_event(SimNode *node, const char *name, const SimAttr *attrs, size_t n_attrs);
