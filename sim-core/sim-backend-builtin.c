@@ -1,170 +1,171 @@
-/* sim-backend-builtin.c: the default engine back end.
+/* sim-backend-builtin.c: the default engine back end, a radix heap.
  *
  * DESIGN NOTES
- * The queue is a 4-ary implicit min-heap of 16-byte records {time, key}, key = seq << 32 | slot:
- * comparing (time, key) compares time, then insertion sequence, so equal times run in insertion
- * order. Four children are one 64-byte cache line: the array is offset by three records so that
- * every sibling group starts on a line boundary. The callback and argument live in a slot pool
- * indexed by the low 32 bits; freed slots go on a LIFO free list, so the slot just freed by the
- * running event is the one its own schedule() reuses (hot in cache). Nothing is allocated per event;
- * the heap and pool grow by doubling.
+ * A discrete-event queue is monotone: nothing is ever scheduled before now, and now only grows. A
+ * radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990) exploits exactly that. With `last` the time of
+ * the most recent minimum, a record of time t lives in bucket 0 if t == last, else in bucket
+ * 1 + msb(t XOR last) (1..64). Insertion appends to one bucket. To find the next minimum when
+ * bucket 0 is empty, take the lowest non-empty bucket, scan it for its minimum m, set last = m and
+ * redistribute its records into lower buckets; every record lands strictly lower, so each record
+ * moves at most 64 times, and in practice (delays spread over a few decades) two or three times.
+ * All work is appends and sequential scans of arrays, so it is far kinder to caches than a heap's
+ * pointer-chasing sift-down: measured on the hold model (bench/engine) at N = 100,000 it is several
+ * times faster than a 4-ary implicit heap of 16-byte records, which was this file's first version.
  *
- * Ids are gen << 32 | slot. A slot's generation is bumped when its event runs or is skipped, so a
- * stale id never matches. Cancel clears the slot's fn and leaves the heap record in place (lazy
- * deletion, as ns-3 and Redis do); the record is dropped when it reaches the top.
+ * Order among equal times: two records with the same time always sit in the same bucket (the
+ * bucket index depends only on t and last, and a record not in the bucket being redistributed keeps
+ * the right index when last moves within the range of that bucket). Appends and redistribution are
+ * stable and bucket 0 is consumed from its head, so records of equal time run in insertion order,
+ * with no sequence number in the key.
  *
- * Invariants: heap_len - cancelled == pending events; every slot is either free or referenced by
- * exactly one heap record; next_seq only grows, and before it would wrap the heap is sorted and
- * renumbered 0..n-1 (a sorted array is a valid heap), once every 4 billion schedulings.
+ * run(until) never moves `last` past until: it computes the candidate minimum before redistributing
+ * and returns REACHED if it is later, so a later schedule at any time >= now stays >= last.
  *
- * Costs: schedule O(log4 n), run per event O(log4 n), cancel O(1).
+ * Cancellation: each scheduling takes a slot in a side table {seq, state}; the id is seq << 32 |
+ * slot (seq from 1, so ids are never 0). Cancel checks that the slot still holds that seq in state
+ * PENDING and marks it CANCELLED; the record stays in its bucket (lazy deletion, as ns-3 and Redis
+ * do) and is dropped when popped. On the hot path the table is only written; it is read at pop only
+ * while a cancellation is outstanding. Free slots form a LIFO stack. seq is 32 bits: an id could be
+ * mistaken for a new one only if its slot were reused exactly 2^32 times while the id was kept.
+ *
+ * Invariants: count - cancelled == pending events; a slot is PENDING or CANCELLED iff exactly one
+ * record names it; every record in bucket b has time >= last and bucket(time, last) == b.
+ * Memory: bucket arrays grow by doubling and are kept for reuse; nothing is allocated per event.
+ * Costs: schedule O(1); pop amortised O(log range) record moves; cancel O(1).
  */
 #include "sim-core/sim-backend.h"
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    SimTime time;
-    uint64_t key; /* seq << 32 | slot */
-} HeapRec;
+    uint64_t time;
+    SimEventFunc fn;
+    void *arg;
+    uint64_t slot;
+} Rec;
 
 typedef struct {
-    SimEventFunc fn; /* NULL: cancelled */
-    void *arg;
-    uint32_t gen;
-    uint32_t next_free;
-} Slot;
+    Rec *recs;
+    size_t head; /* bucket 0 is consumed from here; other buckets keep head 0 */
+    size_t len;
+    size_t cap;
+} Bucket;
 
-#define NO_SLOT UINT32_MAX
-#define ARITY 4
+enum { SLOT_FREE = 0, SLOT_PENDING = 1, SLOT_CANCELLED = 2 };
+
+typedef struct {
+    uint32_t seq;
+    uint32_t state;
+} SlotMeta;
+
+#define NBUCKETS 65
 
 typedef struct {
     SimBackend iface;
-    HeapRec *raw;  /* allocation; heap = raw + 3 */
-    HeapRec *heap;
-    size_t len, cap;
-    Slot *slots;
-    uint32_t nslots, slot_cap, free_head;
-    uint64_t next_seq;
+    Bucket buckets[NBUCKETS];
+    uint64_t last;
+    size_t count;
+    SlotMeta *meta;
+    uint32_t *free_stack;
+    uint32_t nslots, nfree, slot_cap;
+    uint32_t next_seq;
     size_t cancelled;
     SimTime now;
     uint64_t executed;
     gboolean stop;
 } Builtin;
 
-static inline gboolean rec_less(const HeapRec *a, const HeapRec *b)
+static inline unsigned bucket_of(uint64_t t, uint64_t last)
 {
-    return a->time < b->time || (a->time == b->time && a->key < b->key);
+    return t == last ? 0 : 64 - (unsigned)__builtin_clzll(t ^ last);
 }
 
-static void heap_grow(Builtin *b)
+static inline void bucket_append(Bucket *bk, const Rec *r)
 {
-    size_t ncap = b->cap ? b->cap * 2 : 1024;
-    HeapRec *raw = aligned_alloc(64, (ncap + 4) * sizeof(HeapRec));
-    g_assert(raw);
-    if (b->len)
-        memcpy(raw + 3, b->heap, b->len * sizeof(HeapRec));
-    free(b->raw);
-    b->raw = raw;
-    b->heap = raw + 3;
-    b->cap = ncap;
-}
-
-static uint32_t slot_alloc(Builtin *b)
-{
-    if (b->free_head != NO_SLOT) {
-        uint32_t s = b->free_head;
-        b->free_head = b->slots[s].next_free;
-        return s;
+    if (G_UNLIKELY(bk->len == bk->cap)) {
+        /* Bucket 0 may have a consumed prefix: compact before growing. */
+        if (bk->head) {
+            memmove(bk->recs, bk->recs + bk->head, (bk->len - bk->head) * sizeof(Rec));
+            bk->len -= bk->head;
+            bk->head = 0;
+        }
+        if (bk->len == bk->cap) {
+            bk->cap = bk->cap ? bk->cap * 2 : 256;
+            bk->recs = g_renew(Rec, bk->recs, bk->cap);
+        }
     }
+    bk->recs[bk->len++] = *r;
+}
+
+static inline uint32_t slot_alloc(Builtin *b)
+{
+    if (G_LIKELY(b->nfree))
+        return b->free_stack[--b->nfree];
     if (b->nslots == b->slot_cap) {
-        g_assert(b->slot_cap < NO_SLOT / 2);
+        g_assert(b->slot_cap < UINT32_MAX / 2);
         b->slot_cap = b->slot_cap ? b->slot_cap * 2 : 1024;
-        b->slots = g_renew(Slot, b->slots, b->slot_cap);
+        b->meta = g_renew(SlotMeta, b->meta, b->slot_cap);
+        b->free_stack = g_renew(uint32_t, b->free_stack, b->slot_cap);
     }
-    b->slots[b->nslots].gen = 1;
     return b->nslots++;
-}
-
-static int cmp_rec(const void *a, const void *b)
-{
-    return rec_less(a, b) ? -1 : rec_less(b, a) ? 1 : 0;
-}
-
-/* Renumbers pending records 0..n-1 in queue order, keeping their relative order. */
-static void renumber(Builtin *b)
-{
-    qsort(b->heap, b->len, sizeof(HeapRec), cmp_rec);
-    for (size_t i = 0; i < b->len; i++)
-        b->heap[i].key = (uint64_t)i << 32 | (uint32_t)b->heap[i].key;
-    b->next_seq = b->len;
 }
 
 static SimEventId builtin_schedule(SimBackend *self, SimTime at, SimEventFunc fn, void *arg)
 {
     Builtin *b = (Builtin *)self;
-    if (G_UNLIKELY(b->len == b->cap))
-        heap_grow(b);
-    if (G_UNLIKELY(b->next_seq > UINT32_MAX))
-        renumber(b);
+    g_assert((uint64_t)at >= b->last); /* the engine API refuses times before now */
     uint32_t s = slot_alloc(b);
-    Slot *slot = &b->slots[s];
-    slot->fn = fn;
-    slot->arg = arg;
-
-    HeapRec rec = {at, b->next_seq++ << 32 | s};
-    /* Sift up with a hole: move parents down until REC fits. */
-    size_t i = b->len++;
-    HeapRec *h = b->heap;
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (!rec_less(&rec, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = rec;
-    return (uint64_t)slot->gen << 32 | s;
-}
-
-/* Removes the top record. */
-static void heap_pop(Builtin *b)
-{
-    HeapRec *h = b->heap;
-    size_t n = --b->len;
-    if (n == 0)
-        return;
-    HeapRec last = h[n];
-    size_t i = 0;
-    for (;;) {
-        size_t c = i * ARITY + 1;
-        if (c >= n)
-            break;
-        size_t best = c;
-        size_t end = c + ARITY < n ? c + ARITY : n;
-        for (size_t k = c + 1; k < end; k++)
-            if (rec_less(&h[k], &h[best]))
-                best = k;
-        if (!rec_less(&h[best], &last))
-            break;
-        h[i] = h[best];
-        i = best;
-    }
-    h[i] = last;
+    uint32_t seq = b->next_seq++;
+    if (G_UNLIKELY(b->next_seq == 0))
+        b->next_seq = 1;
+    b->meta[s] = (SlotMeta){seq, SLOT_PENDING};
+    Rec r = {(uint64_t)at, fn, arg, s};
+    bucket_append(&b->buckets[bucket_of(r.time, b->last)], &r);
+    b->count++;
+    return (uint64_t)seq << 32 | s;
 }
 
 static gboolean builtin_cancel(SimBackend *self, SimEventId id)
 {
     Builtin *b = (Builtin *)self;
     uint32_t s = (uint32_t)id;
-    uint32_t gen = (uint32_t)(id >> 32);
+    uint32_t seq = (uint32_t)(id >> 32);
     if (id == 0 || s >= b->nslots)
         return FALSE;
-    Slot *slot = &b->slots[s];
-    if (slot->gen != gen || slot->fn == NULL)
+    SlotMeta *m = &b->meta[s];
+    if (m->seq != seq || m->state != SLOT_PENDING)
         return FALSE;
-    slot->fn = NULL;
+    m->state = SLOT_CANCELLED;
     b->cancelled++;
+    return TRUE;
+}
+
+/* Makes bucket 0 non-empty if any record remains and the minimum is <= UNTIL. Returns FALSE when
+ * the queue is empty or its minimum lies after UNTIL (then `last` is left unchanged). */
+static gboolean refill(Builtin *b, uint64_t until)
+{
+    Bucket *b0 = &b->buckets[0];
+    if (b0->head < b0->len)
+        return TRUE;
+    b0->head = b0->len = 0;
+    unsigned i = 1;
+    while (i < NBUCKETS && b->buckets[i].len == 0)
+        i++;
+    if (i == NBUCKETS)
+        return FALSE;
+    Bucket *src = &b->buckets[i];
+    uint64_t min = src->recs[0].time;
+    for (size_t k = 1; k < src->len; k++)
+        if (src->recs[k].time < min)
+            min = src->recs[k].time;
+    if (min > until)
+        return FALSE;
+    b->last = min;
+    size_t n = src->len;
+    src->len = 0;
+    for (size_t k = 0; k < n; k++) {
+        Rec *r = &src->recs[k];
+        bucket_append(&b->buckets[bucket_of(r->time, min)], r);
+    }
     return TRUE;
 }
 
@@ -176,34 +177,36 @@ static SimTime builtin_now(SimBackend *self)
 static SimRunStatus builtin_run(SimBackend *self, SimTime until)
 {
     Builtin *b = (Builtin *)self;
+    Bucket *b0 = &b->buckets[0];
     b->stop = FALSE;
-    while (b->len > 0) {
-        HeapRec top = b->heap[0];
-        if (top.time > until) {
+    for (;;) {
+        if (b0->head == b0->len && !refill(b, (uint64_t)until)) {
+            if (b->count == 0) {
+                if (until != SIM_TIME_NEVER && until > b->now)
+                    b->now = until;
+                return SIM_RUN_EMPTY;
+            }
             b->now = until;
             return SIM_RUN_REACHED;
         }
-        heap_pop(b);
-        uint32_t s = (uint32_t)top.key;
-        Slot *slot = &b->slots[s];
-        SimEventFunc fn = slot->fn;
-        void *arg = slot->arg;
-        slot->gen++;
-        slot->next_free = b->free_head;
-        b->free_head = s;
-        if (G_UNLIKELY(fn == NULL)) {
+        /* Records in bucket 0 have time == last <= until. */
+        Rec r = b0->recs[b0->head++];
+        b->count--;
+        uint32_t s = (uint32_t)r.slot;
+        if (G_UNLIKELY(b->cancelled) && b->meta[s].state == SLOT_CANCELLED) {
             b->cancelled--;
+            b->meta[s].state = SLOT_FREE;
+            b->free_stack[b->nfree++] = s;
             continue;
         }
-        b->now = top.time;
+        b->meta[s].state = SLOT_FREE;
+        b->free_stack[b->nfree++] = s;
+        b->now = (SimTime)r.time;
         b->executed++;
-        fn(arg);
+        r.fn(r.arg);
         if (G_UNLIKELY(b->stop))
             return SIM_RUN_STOPPED;
     }
-    if (until != SIM_TIME_NEVER && until > b->now)
-        b->now = until;
-    return SIM_RUN_EMPTY;
 }
 
 static void builtin_stop(SimBackend *self)
@@ -214,7 +217,7 @@ static void builtin_stop(SimBackend *self)
 static size_t builtin_pending(SimBackend *self)
 {
     Builtin *b = (Builtin *)self;
-    return b->len - b->cancelled;
+    return b->count - b->cancelled;
 }
 
 static uint64_t builtin_executed(SimBackend *self)
@@ -225,8 +228,10 @@ static uint64_t builtin_executed(SimBackend *self)
 static void builtin_destroy(SimBackend *self)
 {
     Builtin *b = (Builtin *)self;
-    free(b->raw);
-    g_free(b->slots);
+    for (int i = 0; i < NBUCKETS; i++)
+        g_free(b->buckets[i].recs);
+    g_free(b->meta);
+    g_free(b->free_stack);
     g_free(b);
 }
 
@@ -244,14 +249,6 @@ SimBackend *sim_backend_builtin_new(void)
         .executed = builtin_executed,
         .destroy = builtin_destroy,
     };
-    b->free_head = NO_SLOT;
-    heap_grow(b);
+    b->next_seq = 1;
     return &b->iface;
-}
-
-/* For tests only: pretend 4 billion events were scheduled, to exercise renumbering. */
-void sim_backend_builtin_test_set_seq(SimBackend *self, uint64_t seq);
-void sim_backend_builtin_test_set_seq(SimBackend *self, uint64_t seq)
-{
-    ((Builtin *)self)->next_seq = seq;
 }

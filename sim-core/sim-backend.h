@@ -38,5 +38,5 @@ struct SimBackend {
     void (*destroy)(SimBackend *self);
 };
 
-/* The built-in back end: a 4-ary implicit heap of 16-byte records over a slot pool. */
+/* The built-in back end: a radix heap (see the design notes in sim-backend-builtin.c). */
 SimBackend *sim_backend_builtin_new(void);
