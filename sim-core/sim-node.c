@@ -16,6 +16,8 @@ static void node_free(gpointer p)
     SimNode *n = p;
     if (n->impl_free)
         n->impl_free(n->impl);
+    if (n->stack_free)
+        n->stack_free(n->stack);
     g_ptr_array_free(n->ifaces, TRUE);
     sim_rng_free(n->rng);
     g_free(n->name);

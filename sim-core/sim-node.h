@@ -50,7 +50,8 @@ struct SimNode {
     char *domain;
     SimRng *rng;
     GPtrArray *ifaces; /* SimIface*, owned */
-    void *stack;       /* the node's NetStack (links/net-stack.h), owned by the links layer */
+    void *stack;       /* the node's NetStack (links/net-stack.h) */
+    void (*stack_free)(void *stack);
     void *impl;        /* node-kind private state */
     void (*impl_free)(void *impl);
 };

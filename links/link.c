@@ -1,0 +1,196 @@
+/* link.c: point-to-point links. Arrivals in one direction keep the order of transmission (constant
+ * delay, one transmitter), so packets in flight wait in a FIFO and the arrival event needs no
+ * allocation. */
+#include "sim-core/sim-log.h"
+#define G_LOG_DOMAIN SIM_LOG_LINK
+#include "links/link.h"
+
+typedef struct {
+    SimLink *link;
+    int from;
+    SimIface *src, *dst;
+    SimRng *loss_rng;
+    GQueue queue;     /* SimPacket* waiting for the transmitter */
+    GQueue in_flight; /* SimPacket* on the wire, in arrival order */
+    gboolean busy;
+    SimLinkDirStats stats;
+} LinkDir;
+
+struct SimLink {
+    SimWorld *world;
+    char *name;
+    SimLinkConfig config;
+    LinkDir dir[2];
+};
+
+static const char *const kind_names[] = {"wired", "utran", "geran-unciphered", "wlan-open"};
+
+const char *sim_link_kind_name(SimLinkKind kind)
+{
+    return (unsigned)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : "?";
+}
+
+gboolean sim_link_kind_parse(const char *text, SimLinkKind *out)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(kind_names); i++)
+        if (g_str_equal(text, kind_names[i])) {
+            *out = (SimLinkKind)i;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+gboolean sim_link_kind_ciphered(SimLinkKind kind)
+{
+    return kind == SIM_LINK_UTRAN;
+}
+
+gboolean sim_link_kind_is_radio(SimLinkKind kind)
+{
+    return kind != SIM_LINK_WIRED;
+}
+
+static void start_tx(LinkDir *d);
+
+static void arrive(void *arg)
+{
+    LinkDir *d = arg;
+    SimPacket *p = g_queue_pop_head(&d->in_flight);
+    SimWorld *w = d->link->world;
+    d->stats.rx_packets++;
+    d->stats.rx_bytes += p->len;
+    sim_trace_packet(w->trace, SIM_TRACE_RX, d->dst->node->name, d->dst->trace, sim_packet_data(p), p->len, p->uid,
+                     NULL);
+    if (d->dst->deliver)
+        d->dst->deliver(d->dst, p, d->dst->deliver_ctx);
+    else
+        sim_packet_unref(p);
+}
+
+static void tx_done(void *arg)
+{
+    LinkDir *d = arg;
+    d->busy = FALSE;
+    if (!g_queue_is_empty(&d->queue))
+        start_tx(d);
+}
+
+static void start_tx(LinkDir *d)
+{
+    SimLink *l = d->link;
+    SimWorld *w = l->world;
+    SimPacket *p = g_queue_pop_head(&d->queue);
+    d->busy = TRUE;
+    d->stats.tx_packets++;
+    d->stats.tx_bytes += p->len;
+    sim_trace_packet(w->trace, SIM_TRACE_TX, d->src->node->name, d->src->trace, sim_packet_data(p), p->len, p->uid,
+                     NULL);
+    SimTime tx_time = 0;
+    if (l->config.bandwidth_bps) /* ceil(bits * 1e9 / bps) */
+        tx_time = (SimTime)(((unsigned __int128)p->len * 8 * 1000000000u + l->config.bandwidth_bps - 1) /
+                            l->config.bandwidth_bps);
+    sim_engine_schedule_in(w->engine, tx_time, tx_done, d);
+    /* One draw per packet, whatever the loss rate, so streams stay aligned across sweeps. */
+    if (sim_rng_bernoulli(d->loss_rng, l->config.loss)) {
+        d->stats.lost++;
+        sim_trace_packet(w->trace, SIM_TRACE_DROP, d->src->node->name, d->src->trace, sim_packet_data(p), p->len,
+                         p->uid, "link-loss");
+        sim_packet_unref(p);
+        return;
+    }
+    g_queue_push_tail(&d->in_flight, p);
+    sim_engine_schedule_in(w->engine, tx_time + l->config.delay, arrive, d);
+}
+
+static void iface_transmit(SimIface *iface, SimPacket *p, void *ctx)
+{
+    LinkDir *d = ctx;
+    SimLink *l = d->link;
+    SimWorld *w = l->world;
+    (void)iface;
+    if (p->len > l->config.mtu) {
+        d->stats.mtu_drops++;
+        sim_trace_packet(w->trace, SIM_TRACE_DROP, d->src->node->name, d->src->trace, sim_packet_data(p), p->len,
+                         p->uid, "mtu-exceeded");
+        sim_packet_unref(p);
+        return;
+    }
+    if (d->busy && d->queue.length >= l->config.queue_limit) {
+        d->stats.queue_drops++;
+        sim_trace_packet(w->trace, SIM_TRACE_DROP, d->src->node->name, d->src->trace, sim_packet_data(p), p->len,
+                         p->uid, "queue-full");
+        sim_packet_unref(p);
+        return;
+    }
+    g_queue_push_tail(&d->queue, p);
+    if (d->queue.length > d->stats.max_queue)
+        d->stats.max_queue = d->queue.length;
+    if (!d->busy)
+        start_tx(d);
+}
+
+SimLink *sim_link_new(SimWorld *world, const char *name, const SimLinkConfig *config, SimIface *a, SimIface *b)
+{
+    g_return_val_if_fail(a && b && a->node != b->node && !a->transmit && !b->transmit, NULL);
+    SimLink *l = g_new0(SimLink, 1);
+    l->world = world;
+    l->name = g_strdup(name);
+    l->config = *config;
+    SimIface *ends[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        LinkDir *d = &l->dir[i];
+        d->link = l;
+        d->from = i;
+        d->src = ends[i];
+        d->dst = ends[1 - i];
+        g_autofree char *stream =
+            g_strdup_printf("link:%s:loss:%s>%s", name, ends[i]->node->name, ends[1 - i]->node->name);
+        d->loss_rng = sim_rng_new(world->seed, stream);
+        g_queue_init(&d->queue);
+        g_queue_init(&d->in_flight);
+        ends[i]->mtu = config->mtu;
+        ends[i]->transmit = iface_transmit;
+        ends[i]->transmit_ctx = d;
+        ends[i]->trace = sim_trace_add_iface(world->trace, ends[i]->node->name, ends[i]->name, name,
+                                             sim_link_kind_name(config->kind), sim_link_kind_ciphered(config->kind),
+                                             config->mtu, config->bandwidth_bps);
+    }
+    g_debug("link %s: %s/%s <-> %s/%s", name, a->node->name, a->name, b->node->name, b->name);
+    return l;
+}
+
+void sim_link_free(SimLink *link)
+{
+    if (!link)
+        return;
+    for (int i = 0; i < 2; i++) {
+        LinkDir *d = &link->dir[i];
+        g_queue_clear_full(&d->queue, (GDestroyNotify)sim_packet_unref);
+        g_queue_clear_full(&d->in_flight, (GDestroyNotify)sim_packet_unref);
+        sim_rng_free(d->loss_rng);
+        d->src->transmit = NULL;
+        d->src->transmit_ctx = NULL;
+    }
+    g_free(link->name);
+    g_free(link);
+}
+
+const char *sim_link_name(const SimLink *link)
+{
+    return link->name;
+}
+
+const SimLinkConfig *sim_link_config(const SimLink *link)
+{
+    return &link->config;
+}
+
+SimIface *sim_link_end(const SimLink *link, int end)
+{
+    return link->dir[end ? 1 : 0].src;
+}
+
+void sim_link_stats(const SimLink *link, int from, SimLinkDirStats *out)
+{
+    *out = link->dir[from ? 1 : 0].stats;
+}
