@@ -1,0 +1,55 @@
+/* node-kind.c: the registry. A new kind adds one line to each table. */
+#include "nodes/node-kind.h"
+#include "nodes/host/host.h"
+#include "nodes/router/router.h"
+
+static const SimNodeKind *const node_kinds[] = {
+    &sim_node_kind_host,
+    &sim_node_kind_router,
+    NULL,
+};
+
+static const SimActionKind *const action_kinds[] = {
+    &sim_action_udp_send,
+    &sim_action_tcp_send,
+    NULL,
+};
+
+const SimNodeKind *const *sim_node_kinds(void)
+{
+    return node_kinds;
+}
+
+const SimActionKind *const *sim_action_kinds(void)
+{
+    return action_kinds;
+}
+
+const SimNodeKind *sim_node_kind_find(const char *name)
+{
+    for (const SimNodeKind *const *k = node_kinds; *k; k++)
+        if (g_str_equal((*k)->name, name))
+            return *k;
+    return NULL;
+}
+
+const SimActionKind *sim_action_kind_find(const char *name)
+{
+    for (const SimActionKind *const *k = action_kinds; *k; k++)
+        if (g_str_equal((*k)->name, name))
+            return *k;
+    return NULL;
+}
+
+gboolean sim_action_accepts(const SimActionKind *action, const char *node_kind)
+{
+    for (const char *const *k = action->node_kinds; k && *k; k++)
+        if (g_str_equal(*k, node_kind))
+            return TRUE;
+    return FALSE;
+}
+
+void sim_node_kinds_finish_report(SimReport *report)
+{
+    host_flows_finish_report(report);
+}
