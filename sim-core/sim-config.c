@@ -94,6 +94,7 @@ static gboolean valid_name(const char *raw)
 static gboolean parse_ports(const char *raw, GArray *out, GError **error)
 {
     g_auto(GStrv) parts = g_strsplit(raw, ",", -1);
+    uint8_t seen[65536 / 8] = {0};
     for (char **p = parts; *p; p++) {
         g_strstrip(*p);
         if (!**p) {
@@ -107,6 +108,11 @@ static gboolean parse_ports(const char *raw, GArray *out, GError **error)
             g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not a port (1-65535)", *p);
             return FALSE;
         }
+        if (seen[v / 8] & (1u << (v % 8))) {
+            g_set_error(error, SIM_PARSE_ERROR, 0, "port %s is listed twice", *p);
+            return FALSE;
+        }
+        seen[v / 8] |= (uint8_t)(1u << (v % 8));
         if (out) {
             uint16_t port = (uint16_t)v;
             g_array_append_val(out, port);
@@ -204,7 +210,10 @@ SimConfig *sim_config_new(const char *group, const SimKeySpec *const *spec_table
 {
     SimConfig *c = g_new0(SimConfig, 1);
     c->group = g_strdup(group);
-    c->tables = spec_tables;
+    guint n = 0;
+    while (spec_tables && spec_tables[n])
+        n++;
+    c->tables = g_memdup2(spec_tables, (n + 1) * sizeof *spec_tables); /* callers pass stack arrays */
     c->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     c->explicit = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return c;
@@ -216,6 +225,7 @@ void sim_config_free(SimConfig *cfg)
         return;
     g_hash_table_destroy(cfg->values);
     g_hash_table_destroy(cfg->explicit);
+    g_free((gpointer)cfg->tables);
     g_free(cfg->group);
     g_free(cfg);
 }

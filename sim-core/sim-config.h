@@ -43,7 +43,8 @@ gboolean sim_key_check(const SimKeySpec *spec, const char *raw, GError **error) 
 
 typedef struct SimConfig SimConfig;
 
-/* An empty config for GROUP ("node.ue1"); SPECS may be a list of tables (NULL-terminated array). */
+/* An empty config for GROUP ("node.ue1") checked against SPEC_TABLES, a NULL-terminated array of
+ * key tables (the array is copied; the tables themselves must be static). */
 SimConfig *sim_config_new(const char *group, const SimKeySpec *const *spec_tables);
 void sim_config_free(SimConfig *cfg);
 const char *sim_config_group(const SimConfig *cfg);
