@@ -19,7 +19,8 @@
  * with no sequence number in the key.
  *
  * run(until) never moves `last` past until: it computes the candidate minimum before redistributing
- * and returns REACHED if it is later, so a later schedule at any time >= now stays >= last.
+ * and returns REACHED if it is later, so a later schedule at any time >= now stays >= last. The one
+ * exception is a queue emptied by skipping cancelled records, handled in schedule().
  *
  * Cancellation: each scheduling takes a slot in a side table {seq, state}; the id is seq << 32 |
  * slot (seq from 1, so ids are never 0). Cancel checks that the slot still holds that seq in state
@@ -112,6 +113,11 @@ static inline uint32_t slot_alloc(Builtin *b)
 static SimEventId builtin_schedule(SimBackend *self, SimTime at, SimEventFunc fn, void *arg)
 {
     Builtin *b = (Builtin *)self;
+    /* Skipping cancelled records can carry `last` past now when they were the last ones; with the
+     * queue empty any `last` is valid, so restart from now. Otherwise last <= now <= at holds: every
+     * other way `last` moves, an event at that time runs or run() ends with now = until >= last. */
+    if (b->count == 0)
+        b->last = (uint64_t)b->now;
     g_assert((uint64_t)at >= b->last); /* the engine API refuses times before now */
     uint32_t s = slot_alloc(b);
     uint32_t seq = b->next_seq++;

@@ -1,0 +1,37 @@
+# Thin wrapper around CMake and ctest. The two quick-start commands are `make run` and `make test`.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+SCENARIO   ?= scenarios/demo-udp-tcp.ini
+CMAKE_FLAGS ?= -DPRESIM_WERROR=ON
+
+.PHONY: all setup build run test bench test-asan clean
+
+all: build
+
+setup:
+	@sh scripts/setup.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The flagship scenario with its report.
+run: build
+	$(BUILD)/cli/presim run $(SCENARIO)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'slow|mpi|fuzz'
+
+bench: build
+	$(BUILD)/bench/bench-engine
+
+test-asan: setup
+	cmake -S . -B $(BUILD_ASAN) $(CMAKE_FLAGS) -DPRESIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) -LE 'slow|mpi|fuzz'
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) out
