@@ -16,11 +16,55 @@ static gint cmp_paths(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void md_keys(const SimKeySpec *keys)
+{
+    printf("| key | type | default | meaning |\n|---|---|---|---|\n");
+    for (const SimKeySpec *k = keys; k && k->name; k++) {
+        GString *type = g_string_new(sim_key_type_name(k->type));
+        if (k->type == SIM_KEY_ENUM && k->choices) {
+            g_autofree char *c = g_strjoinv(" \\| ", (char **)k->choices);
+            g_string_printf(type, "one of `%s`", c);
+        } else if ((k->type == SIM_KEY_INT || k->type == SIM_KEY_SIZE) && (k->min || k->max)) {
+            g_string_append_printf(type, " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, k->min, k->max);
+        }
+        printf("| `%s` | %s | %s%s%s | %s |\n", k->name, type->str, k->def ? "`" : "**required**",
+               k->def ? k->def : "", k->def ? "`" : "", k->help);
+        g_string_free(type, TRUE);
+    }
+    printf("\n");
+}
+
+/* The key reference of docs/scenario-format.md, generated from the same tables the loader uses. */
+static void print_reference(void)
+{
+    printf("### `[scenario]`\n\n");
+    md_keys(scenario_settings_keys());
+    printf("### `[link.NAME]`\n\n");
+    md_keys(scenario_link_keys());
+    printf("### `[node.NAME]`: keys of every kind\n\n");
+    md_keys(scenario_node_common_keys());
+    for (const SimNodeKind *const *k = sim_node_kinds(); *k; k++) {
+        printf("### `[node.NAME]` with `kind = %s`\n\n%s.\n\n", (*k)->name, (*k)->summary);
+        if ((*k)->keys && (*k)->keys->name)
+            md_keys((*k)->keys);
+        else
+            printf("No keys of its own.\n\n");
+    }
+    printf("### `[action.NAME]`: keys of every action\n\n");
+    md_keys(scenario_action_common_keys());
+    for (const SimActionKind *const *k = sim_action_kinds(); *k; k++) {
+        g_autofree char *kinds = g_strjoinv(", ", (char **)(*k)->node_kinds);
+        printf("### `[action.NAME]` with `do = %s`\n\n%s (node kinds: %s).\n\n", (*k)->name, (*k)->summary, kinds);
+        md_keys((*k)->keys);
+    }
+}
+
 int cli_list(int argc, char **argv)
 {
-    gboolean kinds = FALSE;
+    gboolean kinds = FALSE, reference = FALSE;
     GOptionEntry entries[] = {
         {"kinds", 0, 0, G_OPTION_ARG_NONE, &kinds, "List node kinds and actions with their keys", NULL},
+        {"reference", 0, 0, G_OPTION_ARG_NONE, &reference, "Print the key reference of every group as Markdown", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- list the scenario library");
@@ -32,6 +76,10 @@ int cli_list(int argc, char **argv)
         return CLI_BAD_INPUT;
     }
     cli_setup_logging(FALSE, TRUE);
+    if (reference) {
+        print_reference();
+        return CLI_OK;
+    }
     if (kinds) {
         printf("Node kinds:\n");
         for (const SimNodeKind *const *k = sim_node_kinds(); *k; k++) {

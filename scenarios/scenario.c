@@ -16,7 +16,7 @@ static const char *const routing_choices[] = {"auto", "static", NULL};
 static const char *const link_kind_choices[] = {"wired", "utran", "geran-unciphered", "wlan-open", NULL};
 
 static const SimKeySpec settings_keys[] = {
-    {"name", SIM_KEY_NAME, NULL, "scenario name, used for the default output folder (default: the file name)", NULL, 0, 0},
+    {"name", SIM_KEY_NAME, "-", "scenario name, used for the default output folder (`-`: the file's name)", NULL, 0, 0},
     {"description", SIM_KEY_STRING, "-", "one line shown by `presim list`", NULL, 0, 0},
     {"seed", SIM_KEY_INT, "1", "seed of every random stream of the run", NULL, 0, G_MAXINT64},
     {"duration", SIM_KEY_TIME, "60s", "simulated time the run lasts", NULL, 0, 0},
@@ -420,20 +420,20 @@ static void load_settings(Loader *l, Scenario *sc)
         empty.key_lines = g_hash_table_new(g_str_hash, g_str_equal);
         g = &empty;
     }
-    /* name defaults to the file's base name, which may not be a valid name: set it first. */
-    if (!g_hash_table_contains(g->key_lines, "name")) {
-        g_autofree char *base = g_path_get_basename(l->path);
-        char *dot = strrchr(base, '.');
-        if (dot)
-            *dot = '\0';
-        for (char *c = base; *c; c++)
-            if (!g_ascii_isalnum(*c) && *c != '-' && *c != '_')
-                *c = '-';
-        if (!sim_config_set(cfg, "name", *base ? base : "scenario", NULL))
-            g_assert_not_reached();
-    }
     if (fill_config(l, g, cfg, NULL)) {
-        sc->name = g_strdup(sim_config_string(cfg, "name"));
+        const char *name = sim_config_string(cfg, "name");
+        if (g_str_equal(name, "-")) { /* the file's base name, made a valid name */
+            char *base = g_path_get_basename(l->path);
+            char *dot = strrchr(base, '.');
+            if (dot && dot != base)
+                *dot = '\0';
+            for (char *c = base; *c; c++)
+                if (!g_ascii_isalnum(*c) && *c != '-' && *c != '_')
+                    *c = '-';
+            sc->name = base;
+        } else {
+            sc->name = g_strdup(name);
+        }
         const char *d = sim_config_string(cfg, "description");
         sc->description = g_strdup(g_str_equal(d, "-") ? "" : d);
         sc->seed = (uint64_t)sim_config_int(cfg, "seed");
