@@ -63,6 +63,17 @@ typedef struct {
  * CONN with tcp_socket_set_callbacks() before returning. */
 typedef void (*TcpAcceptFunc)(TcpSocket *listener, TcpSocket *conn, void *user);
 
+/* Errors of tcp_listen() and tcp_connect(). */
+typedef enum {
+    TCP_ERROR_INVALID = 1,     /* bad address family or port */
+    TCP_ERROR_ADDR_IN_USE = 2, /* another listener holds that address and port */
+    TCP_ERROR_NO_ROUTE = 3,    /* select_source found no local address for the destination */
+    TCP_ERROR_NO_PORTS = 4,    /* every ephemeral port is in use */
+} TcpError;
+
+GQuark tcp_error_quark(void);
+#define TCP_ERROR (tcp_error_quark())
+
 TcpLayer *tcp_layer_new(const TcpLayerOps *ops);
 /* Frees every socket without callbacks and without sending anything (end of run). */
 void tcp_layer_free(TcpLayer *layer);
