@@ -29,8 +29,9 @@ typedef struct {
     const SimKeySpec *keys; /* besides the common "at", "node" and "do" */
     const char *const *node_kinds; /* kinds that accept it, NULL-terminated */
     /* Cross-key checks beyond the key table (e.g. a size that must fit the name); may be NULL.
-     * NAME is the action's group suffix. */
-    gboolean (*check)(const char *name, const SimConfig *args, GError **error);
+     * NAME is the action's group suffix. On failure sets *BAD_KEY to the key at fault (NULL: the
+     * group as a whole), so the error points at its line. */
+    gboolean (*check)(const char *name, const SimConfig *args, const char **bad_key, GError **error);
     /* Runs at the action's time. NAME is the action's group suffix. ARGS live until the run ends. */
     void (*run)(SimNode *node, const char *name, const SimConfig *args);
 } SimActionKind;

@@ -141,8 +141,14 @@ static gboolean split_group(const char *group, char **cls, const char **name)
         return TRUE;
     }
     const char *dot = strchr(group, '.');
-    if (!dot)
+    if (!dot) {
+        if (g_str_equal(group, "node") || g_str_equal(group, "link") || g_str_equal(group, "action")) {
+            *cls = g_strdup(group);
+            *name = "";
+            return TRUE;
+        }
         return FALSE;
+    }
     g_autofree char *c = g_strndup(group, (gsize)(dot - group));
     if (!g_str_equal(c, "node") && !g_str_equal(c, "link") && !g_str_equal(c, "action"))
         return FALSE;
@@ -160,6 +166,7 @@ static void scan_source(Loader *l, const char *text)
 {
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     SrcGroup *cur = NULL;
+    gboolean skipping = FALSE; /* inside a group whose header was reported: its keys say nothing new */
     for (int i = 0; lines[i]; i++) {
         int lineno = i + 1;
         char *line = lines[i];
@@ -168,6 +175,10 @@ static void scan_source(Loader *l, const char *text)
             line[--len] = '\0';
         if (!g_utf8_validate(line, -1, NULL)) {
             report(l, lineno, NULL, "line is not valid UTF-8");
+            if (*g_strchug(line) == '[') {
+                cur = NULL;
+                skipping = TRUE;
+            }
             continue;
         }
         char *p = line;
@@ -180,9 +191,10 @@ static void scan_source(Loader *l, const char *text)
             char *rest = end ? end + 1 : NULL;
             while (rest && (*rest == ' ' || *rest == '\t'))
                 rest++;
+            cur = NULL;
+            skipping = TRUE;
             if (!end || *rest != '\0') {
                 report(l, lineno, NULL, "malformed group header '%s' (expected [group])", p);
-                cur = NULL;
                 continue;
             }
             g_autofree char *name = g_strndup(p + 1, (gsize)(end - p - 1));
@@ -190,23 +202,19 @@ static void scan_source(Loader *l, const char *text)
             const char *suffix = NULL;
             if (!split_group(name, &cls, &suffix)) {
                 report(l, lineno, name, "unknown group (expected [scenario], [node.NAME], [link.NAME] or [action.NAME])");
-                cur = NULL;
                 continue;
             }
             if (*suffix == '\0' && !g_str_equal(cls, "scenario")) {
                 report(l, lineno, name, "group needs a name, e.g. [%s.example]", cls);
-                cur = NULL;
                 continue;
             }
             if (*suffix && !valid_name(suffix)) {
                 report(l, lineno, name, "'%s' is not a valid name (letters, digits, '_' and '-')", suffix);
-                cur = NULL;
                 continue;
             }
             if (g_hash_table_contains(l->by_name, name)) {
                 SrcGroup *first = g_hash_table_lookup(l->by_name, name);
                 report(l, lineno, name, "group appears twice (first at line %d)", first->line);
-                cur = NULL;
                 continue;
             }
             cur = g_new0(SrcGroup, 1);
@@ -216,6 +224,7 @@ static void scan_source(Loader *l, const char *text)
             cur->key_lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
             g_ptr_array_add(l->groups, cur);
             g_hash_table_insert(l->by_name, cur->name, cur);
+            skipping = FALSE;
             continue;
         }
         char *eq = strchr(p, '=');
@@ -225,8 +234,7 @@ static void scan_source(Loader *l, const char *text)
         }
         g_autofree char *key = g_strstrip(g_strndup(p, (gsize)(eq - p)));
         if (!cur) {
-            /* Either before any group, or inside a group already reported as bad. */
-            if (l->groups->len == 0)
+            if (!skipping)
                 report(l, lineno, key, "key outside any group");
             continue;
         }
@@ -288,10 +296,12 @@ static char *get_value(Loader *l, const char *group, const char *key)
 {
     GError *err = NULL;
     char *v = g_key_file_get_string(l->kf, group, key, &err);
-    if (!v) {
+    if (!v || err) { /* GLib may return the raw value *and* an error for a bad escape */
         g_autofree char *what = g_strdup_printf("%s.%s", group, key);
-        report(l, key_line(l, group, key), what, "%s", err ? err->message : "cannot read value");
+        report(l, key_line(l, group, key), what,
+               "invalid escape sequence in the value (a backslash starts one of \\s \\n \\t \\r \\\\)");
         g_clear_error(&err);
+        g_clear_pointer(&v, g_free);
     }
     return v;
 }
@@ -457,9 +467,12 @@ static gboolean parse_routes(Loader *l, const char *text, int line, const char *
         for (char **p = w; *p; p++)
             if (**p)
                 g_ptr_array_add(words, *p);
-        if (words->len == 0 && items[1] == NULL) {
+        if (words->len == 0) {
+            if (items[1] != NULL || it != items) /* "a, , b" or a trailing comma */
+                report(l, line, what, "empty entry in the route list");
             g_ptr_array_free(words, TRUE);
-            break;
+            ok = items[1] == NULL && it == items ? ok : FALSE;
+            continue;
         }
         if (words->len != 3 || !g_str_equal(words->pdata[1], "via") || !valid_name(words->pdata[2])) {
             report(l, line, what, "'%s' should be PREFIX via IFACE", g_strstrip(*it));
@@ -498,6 +511,10 @@ static void load_node(Loader *l, Scenario *sc, SrcGroup *g, const char *name)
     if (!kind_name)
         return;
     const SimNodeKind *kind = sim_node_kind_find(kind_name);
+    if (!*kind_name) {
+        report(l, key_line(l, g->name, "kind"), what, "empty value (a node kind is required)");
+        return;
+    }
     if (!kind) {
         GString *names = g_string_new(NULL);
         for (const SimNodeKind *const *k = sim_node_kinds(); *k; k++)
@@ -570,6 +587,10 @@ static void load_action(Loader *l, Scenario *sc, SrcGroup *g, const char *name)
     if (!do_name)
         return;
     const SimActionKind *kind = sim_action_kind_find(do_name);
+    if (!*do_name) {
+        report(l, key_line(l, g->name, "do"), what, "empty value (an action is required)");
+        return;
+    }
     if (!kind) {
         GString *names = g_string_new(NULL);
         for (const SimActionKind *const *k = sim_action_kinds(); *k; k++)
@@ -591,8 +612,10 @@ static void load_action(Loader *l, Scenario *sc, SrcGroup *g, const char *name)
         a->at = sim_config_time(a->args, "at");
         a->node = g_strdup(sim_config_string(a->args, "node"));
         GError *err = NULL;
-        if (kind->check && !kind->check(name, a->args, &err)) {
-            report(l, g->line, g->name, "%s", err->message);
+        const char *bad_key = NULL;
+        if (kind->check && !kind->check(name, a->args, &bad_key, &err)) {
+            g_autofree char *bw = bad_key ? g_strdup_printf("%s.%s", g->name, bad_key) : g_strdup(g->name);
+            report(l, bad_key ? key_line(l, g->name, bad_key) : g->line, bw, "%s", err->message);
             g_error_free(err);
             ok = FALSE;
         }
@@ -642,6 +665,7 @@ static void check_references(Loader *l, Scenario *sc)
                 report(l, line, what, "interface %s is already attached to %s", ifkey, prev);
             else
                 g_hash_table_insert(ifaces, g_strdup(ifkey), g_strdup_printf("%s (line %d)", what, line));
+            gboolean mtu_reported = FALSE;
             for (guint a = 0; a < end->addrs->len; a++) {
                 const SimPrefix *p = &g_array_index(end->addrs, SimPrefix, a);
                 char buf[SIM_ADDR_STRLEN];
@@ -651,7 +675,8 @@ static void check_references(Loader *l, Scenario *sc)
                     report(l, line, what, "address %s is already used by %s", buf, where);
                 else
                     g_hash_table_insert(addrs, g_strdup(buf), g_strdup_printf("%s (line %d)", what, line));
-                if (p->addr.family == SIM_AF_INET6 && k->config.mtu < 1280) {
+                if (p->addr.family == SIM_AF_INET6 && k->config.mtu < 1280 && !mtu_reported && e == 0) {
+                    mtu_reported = TRUE;
                     g_autofree char *mw = g_strdup_printf("%s.mtu", group);
                     report(l, key_line(l, group, "mtu"), mw, "IPv6 needs an MTU of at least 1280 (RFC 8200 §5)");
                 }
@@ -662,10 +687,11 @@ static void check_references(Loader *l, Scenario *sc)
         ScenarioNode *n = sc->nodes->pdata[i];
         g_autofree char *group = g_strdup_printf("node.%s", n->name);
         g_autofree char *what = g_strdup_printf("%s.routes", group);
+        g_autoptr(GHashTable) said = g_hash_table_new(g_str_hash, g_str_equal);
         for (guint r = 0; n->routes && r < n->routes->len; r++) {
             ScenarioRoute *rt = &g_array_index(n->routes, ScenarioRoute, r);
             g_autofree char *ifkey = g_strdup_printf("%s/%s", n->name, rt->iface);
-            if (!g_hash_table_contains(ifaces, ifkey))
+            if (!g_hash_table_contains(ifaces, ifkey) && g_hash_table_add(said, rt->iface))
                 report(l, key_line(l, group, "routes"), what, "node '%s' has no interface '%s' (no link attaches it)",
                        n->name, rt->iface);
         }
@@ -677,8 +703,11 @@ static void check_references(Loader *l, Scenario *sc)
         g_autofree char *nw = g_strdup_printf("%s.node", group);
         if (!n)
             report(l, key_line(l, group, "node"), nw, "no node '%s' (no [node.%s] group)", a->node, a->node);
-        else if (!sim_action_accepts(a->kind, n->kind->name))
-            report(l, key_line(l, group, "do"), group, "a %s node cannot do '%s'", n->kind->name, a->kind->name);
+        else if (!sim_action_accepts(a->kind, n->kind->name)) {
+            g_autofree char *dw = g_strdup_printf("%s.do", group);
+            report(l, key_line(l, group, "do"), dw, "a %s node cannot do '%s' (node '%s')", n->kind->name,
+                   a->kind->name, n->name);
+        }
         if (sc->duration && a->at > sc->duration) {
             char b1[32], b2[32];
             g_autofree char *aw = g_strdup_printf("%s.at", group);
@@ -715,8 +744,11 @@ Scenario *scenario_load(const char *path, const char *const *overrides, GError *
     sc->links = g_ptr_array_new_with_free_func(link_free);
     sc->actions = g_ptr_array_new_with_free_func(action_free);
 
-    scan_source(&l, text);
-    if (l.n_errors == 0 && !g_key_file_load_from_data(l.kf, text, len, G_KEY_FILE_NONE, &err)) {
+    const char *body = text;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte-order mark is not content */
+        body = text + 3, len -= 3;
+    scan_source(&l, body);
+    if (l.n_errors == 0 && !g_key_file_load_from_data(l.kf, body, len, G_KEY_FILE_NONE, &err)) {
         /* The scan accepts what GKeyFile accepts; this would be a gap in the scan. */
         report(&l, 0, NULL, "%s", err->message);
         g_clear_error(&err);

@@ -144,7 +144,12 @@ gboolean sim_key_check(const SimKeySpec *spec, const char *raw, GError **error)
         return TRUE;
     case SIM_KEY_INT:
         if (!parse_int(raw, &i)) {
-            g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not an integer", raw);
+            char *end = NULL;
+            g_ascii_strtoll(raw, &end, 10);
+            if (*raw && end && *end == '\0')
+                g_set_error(error, SIM_PARSE_ERROR, 0, "%s is out of the 64-bit integer range", raw);
+            else
+                g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not an integer", raw);
             return FALSE;
         }
         if ((spec->min || spec->max) && (i < spec->min || i > spec->max)) {

@@ -45,6 +45,8 @@ static gboolean parse_scaled(const char *text, const Unit *units, gboolean unit_
         g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not a valid %s", text, what);
         return FALSE;
     }
+    while (*p == ' ' || *p == '\t') /* "10 s" reads as "10s" */
+        p++;
     const char *unit = p;
     const char *end = unit + strlen(unit);
     while (end > unit && g_ascii_isspace(end[-1]))

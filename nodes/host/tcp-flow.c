@@ -180,9 +180,10 @@ static const SimKeySpec tcp_send_keys[] = {
     SIM_KEY_END,
 };
 
-static gboolean tcp_send_check(const char *name, const SimConfig *args, GError **error)
+static gboolean tcp_send_check(const char *name, const SimConfig *args, const char **bad_key, GError **error)
 {
     (void)args;
+    (void)bad_key;
     if (strlen(name) > HOST_FLOW_NAME_MAX) {
         g_set_error(error, SIM_PARSE_ERROR, 0, "action name longer than %d characters", HOST_FLOW_NAME_MAX);
         return FALSE;
