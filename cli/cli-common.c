@@ -16,8 +16,10 @@ static void osip_to_glog(const char *fi, int li, osip_trace_level_t level, const
 void cli_setup_logging(gboolean verbose, gboolean quiet)
 {
     (void)quiet;
-    if (verbose)
+    if (verbose) {
         g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+        g_log_set_debug_enabled(TRUE);
+    }
     osip_trace_initialize_func(OSIP_INFO4, osip_to_glog);
 }
 
