@@ -193,7 +193,7 @@ static SimRunStatus builtin_run(SimBackend *self, SimTime until)
                 return SIM_RUN_EMPTY;
             }
             b->now = until;
-            return SIM_RUN_REACHED;
+            return b->count == b->cancelled ? SIM_RUN_EMPTY : SIM_RUN_REACHED;
         }
         /* Records in bucket 0 have time == last <= until. */
         Rec r = b0->recs[b0->head++];

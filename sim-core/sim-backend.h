@@ -6,9 +6,10 @@
  *  - events run in (time, insertion order): two events at the same time run in the order scheduled;
  *  - an id names one scheduling; cancel returns TRUE only if that event was still pending, and a
  *    cancelled event's function is never called; ids are never 0;
- *  - run(until) executes every event with time <= until, then sets now to until (unless until is
- *    SIM_TIME_NEVER, stop() was called, or the queue ran empty first, in which case now stays at the
- *    last event's time);
+ *  - run(until) executes every event with time <= until and then sets now to until, whether events
+ *    remain (REACHED) or not (EMPTY), so running in slices ends at the same now as one run; after
+ *    stop() now is the stopped event's time, and with until = SIM_TIME_NEVER the last event's time;
+ *  - the status is EMPTY exactly when no event is pending (cancelled ones do not count);
  *  - no wall-clock time is read anywhere.
  */
 #pragma once

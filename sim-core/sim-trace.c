@@ -3,7 +3,9 @@
 
 struct SimTrace {
     SimEngine *engine;
-    GPtrArray *observers; /* SimObserver*, not owned */
+    GPtrArray *observers; /* SimObserver*, not owned; NULL while removed during a dispatch */
+    int dispatching;      /* > 0 while observers are being called */
+    gboolean holes;       /* some entries were set to NULL during a dispatch */
     GPtrArray *ifaces;    /* SimTraceIface*, owned */
     GStringChunk *strings;
 };
@@ -49,7 +51,28 @@ void sim_trace_add_observer(SimTrace *trace, SimObserver *observer)
 
 void sim_trace_remove_observer(SimTrace *trace, SimObserver *observer)
 {
+    /* During a dispatch the array must not shift under the loop: leave a hole, compact after. */
+    if (trace->dispatching) {
+        for (guint i = 0; i < trace->observers->len; i++)
+            if (trace->observers->pdata[i] == observer) {
+                trace->observers->pdata[i] = NULL;
+                trace->holes = TRUE;
+            }
+        return;
+    }
     g_ptr_array_remove(trace->observers, observer);
+}
+
+static void dispatch_end(SimTrace *trace)
+{
+    if (--trace->dispatching == 0 && trace->holes) {
+        guint out = 0;
+        for (guint i = 0; i < trace->observers->len; i++)
+            if (trace->observers->pdata[i])
+                trace->observers->pdata[out++] = trace->observers->pdata[i];
+        g_ptr_array_set_size(trace->observers, out);
+        trace->holes = FALSE;
+    }
 }
 
 const SimTraceIface *sim_trace_add_iface(SimTrace *trace, const char *node, const char *name, const char *link,
@@ -66,11 +89,13 @@ const SimTraceIface *sim_trace_add_iface(SimTrace *trace, const char *node, cons
     i->mtu = mtu;
     i->bandwidth_bps = bandwidth_bps;
     g_ptr_array_add(trace->ifaces, i);
+    trace->dispatching++;
     for (guint k = 0; k < trace->observers->len; k++) {
         SimObserver *o = trace->observers->pdata[k];
-        if (o->iface_added)
+        if (o && o->iface_added)
             o->iface_added(o, i);
     }
+    dispatch_end(trace);
     return i;
 }
 
@@ -99,11 +124,13 @@ void sim_trace_packet(SimTrace *trace, SimTraceAction action, const char *node, 
         .packet_uid = packet_uid,
         .reason = reason,
     };
+    trace->dispatching++;
     for (guint k = 0; k < trace->observers->len; k++) {
         SimObserver *o = trace->observers->pdata[k];
-        if (o->packet)
+        if (o && o->packet)
             o->packet(o, &p);
     }
+    dispatch_end(trace);
 }
 
 void sim_trace_event(SimTrace *trace, const char *node, const char *name, const SimAttr *attrs, size_t n_attrs)
@@ -117,9 +144,11 @@ void sim_trace_event(SimTrace *trace, const char *node, const char *name, const 
         .attrs = attrs,
         .n_attrs = n_attrs,
     };
+    trace->dispatching++;
     for (guint k = 0; k < trace->observers->len; k++) {
         SimObserver *o = trace->observers->pdata[k];
-        if (o->event)
+        if (o && o->event)
             o->event(o, &ev);
     }
+    dispatch_end(trace);
 }

@@ -79,7 +79,8 @@ typedef struct SimTrace SimTrace;
 SimTrace *sim_trace_new(SimEngine *engine);
 void sim_trace_free(SimTrace *trace);
 /* OBSERVER stays the caller's; remove it before freeing it. Interfaces registered before it was
- * added are replayed to it at once, so an observer can be added at any time. */
+ * added are replayed to it at once, so an observer can be added at any time. An observer may remove
+ * itself (or another) from inside a callback; the others still get that call. */
 void sim_trace_add_observer(SimTrace *trace, SimObserver *observer);
 void sim_trace_remove_observer(SimTrace *trace, SimObserver *observer);
 
