@@ -212,7 +212,7 @@ int cli_run(int argc, char **argv)
         scenario_free(sc);
         return CLI_RUNTIME;
     }
-    o.pcap = pcapng_writer_new(atomic_file_stream(o.pcap_file), "presim " PRESIM_VERSION);
+    o.pcap = pcapng_writer_new(atomic_file_stream(o.pcap_file), PRESIM_VERSION); /* the writer adds "presim " */
     o.log = event_log_new(atomic_file_stream(o.events_file));
     o.metrics = metrics_new();
     SimTrace *trace = sw->world->trace;
