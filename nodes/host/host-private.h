@@ -16,6 +16,8 @@ typedef struct {
 } Host;
 
 Host *host_of(SimNode *node);
+/* The action name travels in every flow's data: FALSE (with error) when it is too long. */
+gboolean host_check_flow_name(const char *name, GError **error);
 
 /* udp-flow.c */
 void host_udp_sink_open(Host *host, uint16_t port, GError **error);

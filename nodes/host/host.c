@@ -2,6 +2,7 @@
 #include "sim-core/sim-log.h"
 #define G_LOG_DOMAIN SIM_LOG_NODE
 #include "nodes/host/host-private.h"
+#include <string.h>
 
 static const SimKeySpec host_keys[] = {
     {"udp-sinks", SIM_KEY_PORT_LIST, "", "UDP ports with a receiver that measures incoming flows", NULL, 0, 0},
@@ -20,6 +21,16 @@ static void host_free(void *p)
 Host *host_of(SimNode *node)
 {
     return node->impl;
+}
+
+gboolean host_check_flow_name(const char *name, GError **error)
+{
+    if (strlen(name) > HOST_FLOW_NAME_MAX) {
+        g_set_error(error, SIM_PARSE_ERROR, 0, "action name longer than %d characters (it travels in the flow's data)",
+                    HOST_FLOW_NAME_MAX);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 static gboolean host_create(SimNode *node, const SimConfig *cfg, GError **error)

@@ -184,10 +184,8 @@ static gboolean tcp_send_check(const char *name, const SimConfig *args, const ch
 {
     (void)args;
     (void)bad_key;
-    if (strlen(name) > HOST_FLOW_NAME_MAX) {
-        g_set_error(error, SIM_PARSE_ERROR, 0, "action name longer than %d characters", HOST_FLOW_NAME_MAX);
+    if (!host_check_flow_name(name, error))
         return FALSE;
-    }
     return TRUE;
 }
 

@@ -156,10 +156,8 @@ static const SimKeySpec udp_send_keys[] = {
 
 static gboolean udp_send_check(const char *name, const SimConfig *args, const char **bad_key, GError **error)
 {
-    if (strlen(name) > HOST_FLOW_NAME_MAX) {
-        g_set_error(error, SIM_PARSE_ERROR, 0, "action name longer than %d characters", HOST_FLOW_NAME_MAX);
+    if (!host_check_flow_name(name, error))
         return FALSE;
-    }
     if (sim_config_size(args, "size") < UDP_HDR + strlen(name)) {
         *bad_key = "size";
         g_set_error(error, SIM_PARSE_ERROR, 0, "size must be at least %zu bytes to carry the header and flow name",

@@ -10,17 +10,12 @@
 set -u
 : "${PRESIM:?PRESIM must name the presim binary}"
 : "${PRESIM_SOURCE_DIR:?PRESIM_SOURCE_DIR must name the project root}"
+. "$PRESIM_SOURCE_DIR/tests/lib/check.sh"
 SCEN="$PRESIM_SOURCE_DIR/scenarios/demo-udp-tcp.ini"
 OUTPUTS="trace.pcapng events.jsonl summary.json host.json"
 # Measured: about 5 s of wall time on the development machine (the plain demo takes 0.2 s).
 LONG="--set scenario.duration=600s --set action.udp-flow.count=200000"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-check() { _d=$1; shift; if "$@"; then ok "$_d"; else bad "$_d"; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ] && exit 0; exit 1; }
 
 pid=
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/presim-demo-atomic.XXXXXX") || { echo "FAIL - mktemp"; exit 1; }

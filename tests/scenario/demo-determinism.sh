@@ -10,25 +10,19 @@
 set -u
 : "${PRESIM:?PRESIM must name the presim binary}"
 : "${PRESIM_SOURCE_DIR:?PRESIM_SOURCE_DIR must name the project root}"
+. "$PRESIM_SOURCE_DIR/tests/lib/check.sh"
 case $PRESIM in /*) ;; *) PRESIM=$(pwd)/$PRESIM ;; esac
 SRC=$(cd "$PRESIM_SOURCE_DIR" && pwd -P)
 SCEN="$SRC/scenarios/demo-udp-tcp.ini"
 SENT=5000
 DET="trace.pcapng events.jsonl summary.json"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-check() { _d=$1; shift; if "$@"; then ok "$_d"; else bad "$_d"; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ] && exit 0; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/presim-demo-determinism.XXXXXX") || { echo "FAIL - mktemp"; exit 1; }
 tmp=$(cd "$tmp" && pwd -P)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-ts() { _o=$1; shift; tshark "$@" >"$_o" 2>"$tmp/tshark.err"; _rc=$?; [ $_rc -eq 0 ] || sed 's/^/    tshark: /' "$tmp/tshark.err" | grep -v 'Running as user' >&2; return $_rc; }
 
 # run LABEL DIR ARGS...: presim run ARGS (scenario path included) from working directory DIR
 run() {

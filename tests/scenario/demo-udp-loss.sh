@@ -10,46 +10,16 @@
 set -u
 : "${PRESIM:?PRESIM must name the presim binary}"
 : "${PRESIM_SOURCE_DIR:?PRESIM_SOURCE_DIR must name the project root}"
+. "$PRESIM_SOURCE_DIR/tests/lib/check.sh"
 SCEN="$PRESIM_SOURCE_DIR/scenarios/demo-udp-tcp.ini"
 FLOW=udp-flow
 SENT=5000
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-check() { _d=$1; shift; if "$@"; then ok "$_d"; else bad "$_d"; fi; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ] && exit 0; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/presim-demo-udp-loss.XXXXXX") || { echo "FAIL - mktemp"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-# jget FILE PATH: the scalar at PATH (keys joined by ".", array elements by index) in the
-# pretty-printed JSON FILE (one member per line), strings without their quotes; status 1 if absent.
-jget() {
-    awk -v want="$2" '
-    function cur(n,   i, p) { p = ""; for (i = 1; i <= n; i++) p = p (i > 1 ? "." : "") st[i]; return p }
-    {
-        line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line); sub(/,$/, "", line)
-        if (line ~ /^"/) {
-            key = substr(line, 2); key = substr(key, 1, index(key, "\"") - 1)
-            rest = substr(line, length(key) + 3); sub(/^[ \t]*:[ \t]*/, "", rest)
-            if (rest == "{" || rest == "[") { d++; st[d] = key; idx[d] = 0; next }
-            if ((d ? cur(d) "." : "") key == want) {
-                if (rest ~ /^".*"$/) rest = substr(rest, 2, length(rest) - 2)
-                print rest; found = 1; exit
-            }
-        } else if (line == "{" || line == "[") {
-            if (!root) { root = 1; next }
-            d++; st[d] = idx[d - 1]++; idx[d] = 0
-        } else if (line == "}" || line == "]") {
-            if (d > 0) d--
-        }
-    }
-    END { exit found ? 0 : 1 }' "$1"
-}
-ts() { _o=$1; shift; tshark "$@" >"$_o" 2>"$tmp/tshark.err"; _rc=$?; [ $_rc -eq 0 ] || sed 's/^/    tshark: /' "$tmp/tshark.err" | grep -v 'Running as user' >&2; return $_rc; }
 # num FILE PATH: like jget, but -1 when absent or not a number
 num() { _v=$(jget "$1" "$2") && case $_v in '' | *[!0-9.]*) echo -1 ;; *) echo "$_v" ;; esac || echo -1; }
 
