@@ -187,17 +187,18 @@ int cli_run(int argc, char **argv)
     SimTime end = sc->duration < until ? sc->duration : until;
     if (!out_dir)
         out_dir = g_build_filename("out", sc->name, NULL);
-    if (g_mkdir_with_parents(out_dir, 0755) != 0) {
-        fprintf(stderr, "presim run: cannot create output folder %s: %s\n", out_dir, g_strerror(errno));
-        scenario_free(sc);
-        return CLI_RUNTIME;
-    }
     ScenarioWorld *sw = scenario_world_build(sc, NULL, &err);
     if (!sw) {
         fprintf(stderr, "%s\n", err->message);
         g_error_free(err);
         scenario_free(sc);
         return CLI_BAD_INPUT;
+    }
+    if (g_mkdir_with_parents(out_dir, 0755) != 0) { /* only once the input is known to be good */
+        fprintf(stderr, "presim run: cannot create output folder %s: %s\n", out_dir, g_strerror(errno));
+        scenario_world_free(sw);
+        scenario_free(sc);
+        return CLI_RUNTIME;
     }
 
     Outputs o = {0};
