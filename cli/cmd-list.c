@@ -27,6 +27,8 @@ static void md_keys(const SimKeySpec *keys)
         } else if ((k->type == SIM_KEY_INT || k->type == SIM_KEY_SIZE) && (k->min || k->max)) {
             g_string_append_printf(type, " %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, k->min, k->max);
         }
+        if (k->ref)
+            g_string_append_printf(type, " naming a [%s.NAME]", k->ref);
         printf("| `%s` | %s | %s%s%s | %s |\n", k->name, type->str, k->def ? "`" : "**required**",
                k->def ? k->def : "", k->def ? "`" : "", k->help);
         g_string_free(type, TRUE);
@@ -49,6 +51,10 @@ static void print_reference(void)
             md_keys((*k)->keys);
         else
             printf("No keys of its own.\n\n");
+    }
+    for (const SimRecordKind *const *k = sim_record_kinds(); *k; k++) {
+        printf("### `[%s.NAME]`\n\n%s.\n\n", (*k)->name, (*k)->summary);
+        md_keys((*k)->keys);
     }
     printf("### `[action.NAME]`: keys of every action\n\n");
     md_keys(scenario_action_common_keys());
@@ -84,6 +90,11 @@ int cli_list(int argc, char **argv)
         printf("Node kinds:\n");
         for (const SimNodeKind *const *k = sim_node_kinds(); *k; k++) {
             printf("  %s: %s\n", (*k)->name, (*k)->summary);
+            print_keys((*k)->keys, "      ");
+        }
+        printf("Records:\n");
+        for (const SimRecordKind *const *k = sim_record_kinds(); *k; k++) {
+            printf("  [%s.NAME]: %s\n", (*k)->name, (*k)->summary);
             print_keys((*k)->keys, "      ");
         }
         printf("Actions:\n");

@@ -1,6 +1,7 @@
 /* node-kind.c: the registry. A new kind adds one line to each table. */
 #include "nodes/node-kind.h"
 #include "nodes/host/host.h"
+#include "nodes/ims/subscriber.h"
 #include "nodes/router/router.h"
 
 static const SimNodeKind *const node_kinds[] = {
@@ -14,6 +15,24 @@ static const SimActionKind *const action_kinds[] = {
     &sim_action_tcp_send,
     NULL,
 };
+
+static const SimRecordKind *const record_kinds[] = {
+    &sim_record_subscriber,
+    NULL,
+};
+
+const SimRecordKind *const *sim_record_kinds(void)
+{
+    return record_kinds;
+}
+
+const SimRecordKind *sim_record_kind_find(const char *name)
+{
+    for (const SimRecordKind *const *k = record_kinds; *k; k++)
+        if (g_str_equal((*k)->name, name))
+            return *k;
+    return NULL;
+}
 
 const SimNodeKind *const *sim_node_kinds(void)
 {

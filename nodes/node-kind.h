@@ -36,6 +36,19 @@ typedef struct {
     void (*run)(SimNode *node, const char *name, const SimConfig *args);
 } SimActionKind;
 
+/* A record kind: a group class of plain data ("[subscriber.alice]") that nodes look up by name
+ * (sim_world_record()) rather than a node or an action. */
+typedef struct {
+    const char *name; /* the group class */
+    const char *summary;
+    const SimKeySpec *keys;
+    /* Cross-key checks, as for actions; may be NULL. */
+    gboolean (*check)(const char *name, const SimConfig *cfg, const char **bad_key, GError **error);
+} SimRecordKind;
+
+const SimRecordKind *const *sim_record_kinds(void);
+const SimRecordKind *sim_record_kind_find(const char *name);
+
 /* NULL-terminated tables of every kind, in documentation order. */
 const SimNodeKind *const *sim_node_kinds(void);
 const SimActionKind *const *sim_action_kinds(void);

@@ -34,6 +34,10 @@ ScenarioWorld *scenario_world_build(const Scenario *sc, SimBackend *backend, GEr
     sw->pending = g_ptr_array_new_with_free_func(g_free);
     SimWorld *w = sw->world;
 
+    for (guint i = 0; i < sc->records->len; i++) {
+        const ScenarioRecord *r = sc->records->pdata[i];
+        sim_world_add_record(w, r->cls, r->name, r->cfg);
+    }
     for (guint i = 0; i < sc->nodes->len; i++) {
         const ScenarioNode *n = sc->nodes->pdata[i];
         SimNode *node = sim_node_new(w, n->name, n->kind->name, n->domain, error);

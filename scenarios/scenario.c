@@ -16,41 +16,41 @@ static const char *const routing_choices[] = {"auto", "static", NULL};
 static const char *const link_kind_choices[] = {"wired", "utran", "geran-unciphered", "wlan-open", NULL};
 
 static const SimKeySpec settings_keys[] = {
-    {"name", SIM_KEY_NAME, "-", "scenario name, used for the default output folder (`-`: the file's name)", NULL, 0, 0},
-    {"description", SIM_KEY_STRING, "-", "one line shown by `presim list`", NULL, 0, 0},
-    {"seed", SIM_KEY_INT, "1", "seed of every random stream of the run", NULL, 0, G_MAXINT64},
-    {"duration", SIM_KEY_TIME, "60s", "simulated time the run lasts", NULL, 0, 0},
+    {"name", SIM_KEY_NAME, "-", "scenario name, used for the default output folder (`-`: the file's name)", NULL, 0, 0, NULL},
+    {"description", SIM_KEY_STRING, "-", "one line shown by `presim list`", NULL, 0, 0, NULL},
+    {"seed", SIM_KEY_INT, "1", "seed of every random stream of the run", NULL, 0, G_MAXINT64, NULL},
+    {"duration", SIM_KEY_TIME, "60s", "simulated time the run lasts", NULL, 0, 0, NULL},
     {"routing", SIM_KEY_ENUM, "auto", "auto: shortest-path routes between every interface prefix; static: only "
                                       "connected routes and each node's `routes`",
-     routing_choices, 0, 0},
+     routing_choices, 0, 0, NULL},
     SIM_KEY_END,
 };
 
 static const SimKeySpec link_keys[] = {
-    {"kind", SIM_KEY_ENUM, "wired", "access-network kind: ciphering and eavesdropping depend on it", link_kind_choices, 0, 0},
-    {"a", SIM_KEY_STRING, NULL, "first end: NODE IFACE [ADDRESS/PREFIXLEN ...]", NULL, 0, 0},
-    {"b", SIM_KEY_STRING, NULL, "second end: NODE IFACE [ADDRESS/PREFIXLEN ...]", NULL, 0, 0},
-    {"delay", SIM_KEY_TIME, "1ms", "one-way propagation delay", NULL, 0, 0},
-    {"bandwidth", SIM_KEY_RATE, "100Mbps", "bit rate of each direction (0bps: no serialisation delay)", NULL, 0, 0},
-    {"mtu", SIM_KEY_SIZE, "1500", "largest IP datagram in bytes (at least 1280 when IPv6 is used)", NULL, 68, 65535},
-    {"queue", SIM_KEY_INT, "100", "drop-tail queue limit in packets, per direction", NULL, 1, 1000000},
-    {"loss", SIM_KEY_PROB, "0", "probability that a packet is lost, per direction (0..1 or N%)", NULL, 0, 0},
+    {"kind", SIM_KEY_ENUM, "wired", "access-network kind: ciphering and eavesdropping depend on it", link_kind_choices, 0, 0, NULL},
+    {"a", SIM_KEY_STRING, NULL, "first end: NODE IFACE [ADDRESS/PREFIXLEN ...]", NULL, 0, 0, NULL},
+    {"b", SIM_KEY_STRING, NULL, "second end: NODE IFACE [ADDRESS/PREFIXLEN ...]", NULL, 0, 0, NULL},
+    {"delay", SIM_KEY_TIME, "1ms", "one-way propagation delay", NULL, 0, 0, NULL},
+    {"bandwidth", SIM_KEY_RATE, "100Mbps", "bit rate of each direction (0bps: no serialisation delay)", NULL, 0, 0, NULL},
+    {"mtu", SIM_KEY_SIZE, "1500", "largest IP datagram in bytes (at least 1280 when IPv6 is used)", NULL, 68, 65535, NULL},
+    {"queue", SIM_KEY_INT, "100", "drop-tail queue limit in packets, per direction", NULL, 1, 1000000, NULL},
+    {"loss", SIM_KEY_PROB, "0", "probability that a packet is lost, per direction (0..1 or N%)", NULL, 0, 0, NULL},
     SIM_KEY_END,
 };
 
 static const SimKeySpec node_common_keys[] = {
-    {"kind", SIM_KEY_STRING, NULL, "node kind (see below)", NULL, 0, 0},
-    {"domain", SIM_KEY_STRING, "-", "operator domain the node belongs to (e.g. home.example.net)", NULL, 0, 0},
+    {"kind", SIM_KEY_STRING, NULL, "node kind (see below)", NULL, 0, 0, NULL},
+    {"domain", SIM_KEY_STRING, "-", "operator domain the node belongs to (e.g. home.example.net)", NULL, 0, 0, NULL},
     {"routes", SIM_KEY_STRING, "-", "static routes: PREFIX via IFACE, comma-separated; `default` means 0.0.0.0/0 "
                                     "and ::/0",
-     NULL, 0, 0},
+     NULL, 0, 0, NULL},
     SIM_KEY_END,
 };
 
 static const SimKeySpec action_common_keys[] = {
-    {"at", SIM_KEY_TIME, NULL, "simulated time the action runs", NULL, 0, 0},
-    {"node", SIM_KEY_NAME, NULL, "node that performs it", NULL, 0, 0},
-    {"do", SIM_KEY_STRING, NULL, "action (see below)", NULL, 0, 0},
+    {"at", SIM_KEY_TIME, NULL, "simulated time the action runs", NULL, 0, 0, NULL},
+    {"node", SIM_KEY_NAME, NULL, "node that performs it", NULL, 0, 0, "node"},
+    {"do", SIM_KEY_STRING, NULL, "action (see below)", NULL, 0, 0, NULL},
     SIM_KEY_END,
 };
 
@@ -142,7 +142,8 @@ static gboolean split_group(const char *group, char **cls, const char **name)
     }
     const char *dot = strchr(group, '.');
     if (!dot) {
-        if (g_str_equal(group, "node") || g_str_equal(group, "link") || g_str_equal(group, "action")) {
+        if (g_str_equal(group, "node") || g_str_equal(group, "link") || g_str_equal(group, "action") ||
+            sim_record_kind_find(group)) {
             *cls = g_strdup(group);
             *name = "";
             return TRUE;
@@ -150,7 +151,8 @@ static gboolean split_group(const char *group, char **cls, const char **name)
         return FALSE;
     }
     g_autofree char *c = g_strndup(group, (gsize)(dot - group));
-    if (!g_str_equal(c, "node") && !g_str_equal(c, "link") && !g_str_equal(c, "action"))
+    if (!g_str_equal(c, "node") && !g_str_equal(c, "link") && !g_str_equal(c, "action") &&
+        !sim_record_kind_find(c))
         return FALSE;
     *cls = g_steal_pointer(&c);
     *name = dot + 1;
@@ -201,7 +203,11 @@ static void scan_source(Loader *l, const char *text)
             g_autofree char *cls = NULL;
             const char *suffix = NULL;
             if (!split_group(name, &cls, &suffix)) {
-                report(l, lineno, name, "unknown group (expected [scenario], [node.NAME], [link.NAME] or [action.NAME])");
+                GString *classes = g_string_new("[scenario], [node.NAME], [link.NAME], [action.NAME]");
+                for (const SimRecordKind *const *k = sim_record_kinds(); *k; k++)
+                    g_string_append_printf(classes, ", [%s.NAME]", (*k)->name);
+                report(l, lineno, name, "unknown group (expected %s)", classes->str);
+                g_string_free(classes, TRUE);
                 continue;
             }
             if (*suffix == '\0' && !g_str_equal(cls, "scenario")) {
@@ -417,6 +423,37 @@ static void action_free(gpointer p)
     g_free(a->node);
     sim_config_free(a->args);
     g_free(a);
+}
+
+static void record_free(gpointer p)
+{
+    ScenarioRecord *r = p;
+    g_free(r->cls);
+    g_free(r->name);
+    sim_config_free(r->cfg);
+    g_free(r);
+}
+
+static void load_record(Loader *l, Scenario *sc, SrcGroup *g, const char *cls, const char *name)
+{
+    const SimRecordKind *kind = sim_record_kind_find(cls);
+    const SimKeySpec *tables[] = {kind->keys, NULL};
+    ScenarioRecord *r = g_new0(ScenarioRecord, 1);
+    r->cls = g_strdup(cls);
+    r->name = g_strdup(name);
+    r->kind = kind;
+    r->cfg = sim_config_new(g->name, tables);
+    gboolean ok = fill_config(l, g, r->cfg, NULL);
+    if (ok && kind->check) {
+        GError *err = NULL;
+        const char *bad_key = NULL;
+        if (!kind->check(name, r->cfg, &bad_key, &err)) {
+            g_autofree char *bw = bad_key ? g_strdup_printf("%s.%s", g->name, bad_key) : g_strdup(g->name);
+            report(l, bad_key ? key_line(l, g->name, bad_key) : g->line, bw, "%s", err->message);
+            g_error_free(err);
+        }
+    }
+    g_ptr_array_add(sc->records, r);
 }
 
 static void load_settings(Loader *l, Scenario *sc)
@@ -638,8 +675,50 @@ static ScenarioNode *find_node(Scenario *sc, const char *name)
     return NULL;
 }
 
+static gboolean group_exists(Scenario *sc, const char *cls, const char *name)
+{
+    if (g_str_equal(cls, "node"))
+        return find_node(sc, name) != NULL;
+    for (guint i = 0; i < sc->records->len; i++) {
+        ScenarioRecord *r = sc->records->pdata[i];
+        if (g_str_equal(r->cls, cls) && g_str_equal(r->name, name))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Every key with a `ref` must name an existing [REF.NAME] group. Returns the number of problems. */
+static guint check_refs(Loader *l, Scenario *sc, const SimConfig *cfg)
+{
+    guint bad = 0;
+    const char *group = sim_config_group(cfg);
+    for (const SimKeySpec *const *t = sim_config_tables(cfg); t && *t; t++)
+        for (const SimKeySpec *k = *t; k->name; k++) {
+            if (!k->ref)
+                continue;
+            g_auto(GStrv) names = NULL;
+            if (k->type == SIM_KEY_LIST)
+                names = sim_config_list(cfg, k->name);
+            else if (sim_config_has(cfg, k->name) || (k->def && *k->def && !g_str_equal(k->def, "-")))
+                names = g_strsplit(sim_config_string(cfg, k->name), "\x01", 2); /* one item */
+            for (char **n = names; n && *n; n++)
+                if (!group_exists(sc, k->ref, *n)) {
+                    g_autofree char *what = g_strdup_printf("%s.%s", group, k->name);
+                    report(l, key_line(l, group, k->name), what, "no %s '%s' (no [%s.%s] group)", k->ref, *n, k->ref,
+                           *n);
+                    bad++;
+                }
+        }
+    return bad;
+}
+
 static void check_references(Loader *l, Scenario *sc)
 {
+    for (guint i = 0; i < sc->nodes->len; i++)
+        check_refs(l, sc, ((ScenarioNode *)sc->nodes->pdata[i])->cfg);
+    for (guint i = 0; i < sc->records->len; i++)
+        check_refs(l, sc, ((ScenarioRecord *)sc->records->pdata[i])->cfg);
+
     /* Interfaces ("node/iface") and addresses already seen, with where. */
     g_autoptr(GHashTable) ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     g_autoptr(GHashTable) addrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -700,9 +779,9 @@ static void check_references(Loader *l, Scenario *sc)
         ScenarioAction *a = sc->actions->pdata[i];
         g_autofree char *group = g_strdup_printf("action.%s", a->name);
         ScenarioNode *n = find_node(sc, a->node);
-        g_autofree char *nw = g_strdup_printf("%s.node", group);
+        check_refs(l, sc, a->args); /* reports a missing node */
         if (!n)
-            report(l, key_line(l, group, "node"), nw, "no node '%s' (no [node.%s] group)", a->node, a->node);
+            ;
         else if (!sim_action_accepts(a->kind, n->kind->name)) {
             g_autofree char *dw = g_strdup_printf("%s.do", group);
             report(l, key_line(l, group, "do"), dw, "a %s node cannot do '%s' (node '%s')", n->kind->name,
@@ -743,6 +822,7 @@ Scenario *scenario_load(const char *path, const char *const *overrides, GError *
     sc->nodes = g_ptr_array_new_with_free_func(node_free);
     sc->links = g_ptr_array_new_with_free_func(link_free);
     sc->actions = g_ptr_array_new_with_free_func(action_free);
+    sc->records = g_ptr_array_new_with_free_func(record_free);
 
     const char *body = text;
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte-order mark is not content */
@@ -769,6 +849,10 @@ Scenario *scenario_load(const char *path, const char *const *overrides, GError *
                 load_link(&l, sc, g, name);
             else if (g_str_equal(cls, "action"))
                 load_action(&l, sc, g, name);
+            else if (g_str_equal(cls, "scenario"))
+                ; /* done above */
+            else
+                load_record(&l, sc, g, cls, name);
         }
     }
     if (l.n_errors == 0)
@@ -799,5 +883,6 @@ void scenario_free(Scenario *sc)
     g_ptr_array_free(sc->nodes, TRUE);
     g_ptr_array_free(sc->links, TRUE);
     g_ptr_array_free(sc->actions, TRUE);
+    g_ptr_array_free(sc->records, TRUE);
     g_free(sc);
 }

@@ -45,6 +45,13 @@ typedef struct {
 } ScenarioAction;
 
 typedef struct {
+    char *cls;  /* record class, e.g. "subscriber" */
+    char *name;
+    const SimRecordKind *kind;
+    SimConfig *cfg;
+} ScenarioRecord;
+
+typedef struct {
     char *path;
     char *name;
     char *description;
@@ -54,6 +61,7 @@ typedef struct {
     GPtrArray *nodes;   /* ScenarioNode*, in file order */
     GPtrArray *links;   /* ScenarioLink*, in file order */
     GPtrArray *actions; /* ScenarioAction*, in file order (the engine runs equal times in this order) */
+    GPtrArray *records; /* ScenarioRecord*, in file order */
 } Scenario;
 
 GQuark scenario_error_quark(void);

@@ -27,6 +27,8 @@ const char *sim_key_type_name(SimKeyType type)
     case SIM_KEY_ADDR: return "address";
     case SIM_KEY_PORT: return "port";
     case SIM_KEY_PORT_LIST: return "port list";
+    case SIM_KEY_HEX: return "hex";
+    case SIM_KEY_LIST: return "list";
     }
     return "?";
 }
@@ -121,6 +123,47 @@ static gboolean parse_ports(const char *raw, GArray *out, GError **error)
     return TRUE;
 }
 
+/* Hex digits, optionally with a 0x prefix; NULL on a bad digit or odd length. */
+static GByteArray *parse_hex(const char *raw)
+{
+    const char *p = raw;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
+    size_t n = strlen(p);
+    if (n % 2)
+        return NULL;
+    GByteArray *out = g_byte_array_sized_new((guint)(n / 2));
+    for (size_t i = 0; i < n; i += 2) {
+        int hi = g_ascii_xdigit_value(p[i]), lo = g_ascii_xdigit_value(p[i + 1]);
+        if (hi < 0 || lo < 0) {
+            g_byte_array_unref(out);
+            return NULL;
+        }
+        uint8_t b = (uint8_t)(hi << 4 | lo);
+        g_byte_array_append(out, &b, 1);
+    }
+    return out;
+}
+
+static char **split_list(const char *raw, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(raw, ",", -1);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    for (char **p = parts; *p; p++) {
+        g_strstrip(*p);
+        if (!**p) {
+            if (parts[1] == NULL)
+                break; /* no item at all */
+            g_set_error(error, SIM_PARSE_ERROR, 0, "empty entry in list '%s'", raw);
+            g_ptr_array_free(out, TRUE);
+            return NULL;
+        }
+        g_ptr_array_add(out, g_strdup(*p));
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
 gboolean sim_key_check(const SimKeySpec *spec, const char *raw, GError **error)
 {
     int64_t i;
@@ -206,6 +249,30 @@ gboolean sim_key_check(const SimKeySpec *spec, const char *raw, GError **error)
         return TRUE;
     case SIM_KEY_PORT_LIST:
         return parse_ports(raw, NULL, error);
+    case SIM_KEY_HEX: {
+        GByteArray *b = parse_hex(raw);
+        if (!b) {
+            g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not hex octets (an even number of hex digits)", raw);
+            return FALSE;
+        }
+        guint n = b->len;
+        g_byte_array_unref(b);
+        if ((spec->min || spec->max) && (n < spec->min || n > spec->max)) {
+            if (spec->min == spec->max)
+                g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' has %u octets, expected %" G_GINT64_FORMAT, raw, n,
+                            spec->min);
+            else
+                g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' has %u octets, expected %" G_GINT64_FORMAT
+                            "..%" G_GINT64_FORMAT, raw, n, spec->min, spec->max);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    case SIM_KEY_LIST: {
+        char **items = split_list(raw, error);
+        g_strfreev(items);
+        return items != NULL;
+    }
     }
     g_set_error(error, SIM_PARSE_ERROR, 0, "unknown key type");
     return FALSE;
@@ -238,6 +305,11 @@ void sim_config_free(SimConfig *cfg)
 const char *sim_config_group(const SimConfig *cfg)
 {
     return cfg->group;
+}
+
+const SimKeySpec *const *sim_config_tables(const SimConfig *cfg)
+{
+    return cfg->tables;
 }
 
 const SimKeySpec *sim_config_spec(const SimConfig *cfg, const char *key)
@@ -362,6 +434,20 @@ uint16_t sim_config_port(const SimConfig *cfg, const char *key)
     int64_t v = 0;
     parse_int(value(cfg, key, SIM_KEY_PORT), &v);
     return (uint16_t)v;
+}
+
+GBytes *sim_config_hex(const SimConfig *cfg, const char *key)
+{
+    GByteArray *b = parse_hex(value(cfg, key, SIM_KEY_HEX));
+    g_assert(b);
+    return g_byte_array_free_to_bytes(b);
+}
+
+char **sim_config_list(const SimConfig *cfg, const char *key)
+{
+    char **items = split_list(value(cfg, key, SIM_KEY_LIST), NULL);
+    g_assert(items);
+    return items;
 }
 
 GArray *sim_config_ports(const SimConfig *cfg, const char *key)

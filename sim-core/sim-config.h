@@ -22,6 +22,8 @@ typedef enum {
     SIM_KEY_ADDR,       /* an IPv4 or IPv6 address */
     SIM_KEY_PORT,       /* 1..65535 */
     SIM_KEY_PORT_LIST,  /* comma-separated ports, possibly empty */
+    SIM_KEY_HEX,        /* hex octets, length in bytes in [min, max] (both 0: any) */
+    SIM_KEY_LIST,       /* comma-separated non-empty items, possibly no item at all */
 } SimKeyType;
 
 typedef struct {
@@ -30,11 +32,12 @@ typedef struct {
     const char *def;  /* default as text; NULL: the key is required */
     const char *help; /* one line for docs and errors */
     const char *const *choices; /* SIM_KEY_ENUM, NULL-terminated */
-    int64_t min, max;           /* SIM_KEY_INT and SIM_KEY_SIZE; both 0: no limit */
+    int64_t min, max;           /* SIM_KEY_INT, SIM_KEY_SIZE, SIM_KEY_HEX (bytes); both 0: no limit */
+    const char *ref;            /* SIM_KEY_NAME / SIM_KEY_LIST: each value must name a [REF.NAME] group */
 } SimKeySpec;
 
 /* The key table's sentinel. */
-#define SIM_KEY_END {NULL, 0, NULL, NULL, NULL, 0, 0}
+#define SIM_KEY_END {NULL, 0, NULL, NULL, NULL, 0, 0, NULL}
 
 const char *sim_key_type_name(SimKeyType type);
 const SimKeySpec *sim_key_spec_find(const SimKeySpec *specs, const char *name);
@@ -48,6 +51,8 @@ typedef struct SimConfig SimConfig;
 SimConfig *sim_config_new(const char *group, const SimKeySpec *const *spec_tables);
 void sim_config_free(SimConfig *cfg);
 const char *sim_config_group(const SimConfig *cfg);
+/* The NULL-terminated list of key tables the config was made with. */
+const SimKeySpec *const *sim_config_tables(const SimConfig *cfg);
 /* The spec of KEY in the config's tables, or NULL when the key is unknown. */
 const SimKeySpec *sim_config_spec(const SimConfig *cfg, const char *key);
 /* Sets KEY after checking it (unknown key or bad value: FALSE). */
@@ -67,5 +72,9 @@ uint64_t sim_config_size(const SimConfig *cfg, const char *key);
 double sim_config_prob(const SimConfig *cfg, const char *key);
 SimAddr sim_config_addr(const SimConfig *cfg, const char *key);
 uint16_t sim_config_port(const SimConfig *cfg, const char *key);
+/* Bytes of a SIM_KEY_HEX; free with g_bytes_unref. */
+GBytes *sim_config_hex(const SimConfig *cfg, const char *key);
+/* Items of a SIM_KEY_LIST, trimmed; free with g_strfreev. */
+char **sim_config_list(const SimConfig *cfg, const char *key);
 /* Ports of a SIM_KEY_PORT_LIST; free with g_array_unref. */
 GArray *sim_config_ports(const SimConfig *cfg, const char *key);

@@ -1,5 +1,6 @@
 /* sim-node.c: world, nodes, interfaces. */
 #include "sim-core/sim-node.h"
+#include <string.h>
 
 G_DEFINE_QUARK(sim-node-error-quark, sim_node_error)
 
@@ -34,6 +35,8 @@ SimWorld *sim_world_new(SimEngine *engine, uint64_t seed)
     w->seed = seed;
     w->nodes = g_ptr_array_new_with_free_func(node_free);
     w->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    w->records = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    w->record_order = g_ptr_array_new_with_free_func(g_free);
     w->next_packet_uid = 1;
     return w;
 }
@@ -43,6 +46,8 @@ void sim_world_free(SimWorld *world)
     if (!world)
         return;
     g_hash_table_destroy(world->by_name);
+    g_hash_table_destroy(world->records);
+    g_ptr_array_free(world->record_order, TRUE);
     g_ptr_array_free(world->nodes, TRUE);
     sim_trace_free(world->trace);
     sim_engine_free(world->engine);
@@ -76,6 +81,32 @@ SimNode *sim_node_new(SimWorld *world, const char *name, const char *kind, const
 SimNode *sim_world_find_node(const SimWorld *world, const char *name)
 {
     return g_hash_table_lookup(world->by_name, name);
+}
+
+void sim_world_add_record(SimWorld *world, const char *cls, const char *name, const SimConfig *cfg)
+{
+    char *key = g_strdup_printf("%s.%s", cls, name);
+    if (!g_hash_table_contains(world->records, key))
+        g_ptr_array_add(world->record_order, g_strdup(key));
+    g_hash_table_replace(world->records, key, (gpointer)cfg);
+}
+
+const SimConfig *sim_world_record(const SimWorld *world, const char *cls, const char *name)
+{
+    g_autofree char *key = g_strdup_printf("%s.%s", cls, name);
+    return g_hash_table_lookup(world->records, key);
+}
+
+GPtrArray *sim_world_record_names(const SimWorld *world, const char *cls)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    size_t n = strlen(cls);
+    for (guint i = 0; i < world->record_order->len; i++) {
+        const char *k = world->record_order->pdata[i];
+        if (strncmp(k, cls, n) == 0 && k[n] == '.')
+            g_ptr_array_add(out, g_strdup(k + n + 1));
+    }
+    return out;
 }
 
 SimIface *sim_node_find_iface(const SimNode *node, const char *name)

@@ -8,6 +8,7 @@
  */
 #pragma once
 #include "sim-core/sim-addr.h"
+#include "sim-core/sim-config.h"
 #include "sim-core/sim-engine.h"
 #include "sim-core/sim-packet.h"
 #include "sim-core/sim-rng.h"
@@ -26,6 +27,8 @@ struct SimWorld {
     uint64_t seed;
     GPtrArray *nodes;     /* SimNode*, owned, in creation order */
     GHashTable *by_name;  /* name -> SimNode* */
+    GHashTable *records;  /* "class.name" -> const SimConfig* (not owned), see sim_world_add_record */
+    GPtrArray *record_order; /* "class.name" keys in file order */
     uint64_t next_packet_uid;
 };
 
@@ -65,6 +68,12 @@ uint64_t sim_world_next_packet_uid(SimWorld *world);
 /* A new node; NULL with an error if NAME is taken. Owned by the world. */
 SimNode *sim_node_new(SimWorld *world, const char *name, const char *kind, const char *domain, GError **error);
 SimNode *sim_world_find_node(const SimWorld *world, const char *name);
+
+/* Data records of the scenario ([subscriber.alice]): CFG is not owned and must outlive the world. */
+void sim_world_add_record(SimWorld *world, const char *cls, const char *name, const SimConfig *cfg);
+const SimConfig *sim_world_record(const SimWorld *world, const char *cls, const char *name);
+/* Names of every record of class CLS, in file order (free the array with g_ptr_array_unref). */
+GPtrArray *sim_world_record_names(const SimWorld *world, const char *cls);
 
 /* Adds (or returns the existing) interface NAME. */
 SimIface *sim_node_add_iface(SimNode *node, const char *name, uint32_t mtu);

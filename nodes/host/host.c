@@ -5,8 +5,8 @@
 #include <string.h>
 
 static const SimKeySpec host_keys[] = {
-    {"udp-sinks", SIM_KEY_PORT_LIST, "", "UDP ports with a receiver that measures incoming flows", NULL, 0, 0},
-    {"tcp-sinks", SIM_KEY_PORT_LIST, "", "TCP ports that accept tcp-send transfers and check them", NULL, 0, 0},
+    {"udp-sinks", SIM_KEY_PORT_LIST, "", "UDP ports with a receiver that measures incoming flows", NULL, 0, 0, NULL},
+    {"tcp-sinks", SIM_KEY_PORT_LIST, "", "TCP ports that accept tcp-send transfers and check them", NULL, 0, 0, NULL},
     SIM_KEY_END,
 };
 

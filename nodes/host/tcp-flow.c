@@ -174,9 +174,9 @@ static void sender_closed(TcpSocket *sock, TcpCloseReason reason, void *user)
 }
 
 static const SimKeySpec tcp_send_keys[] = {
-    {"dst", SIM_KEY_ADDR, NULL, "destination address", NULL, 0, 0},
-    {"port", SIM_KEY_PORT, NULL, "destination TCP port", NULL, 0, 0},
-    {"bytes", SIM_KEY_SIZE, "1MB", "payload bytes to transfer", NULL, 0, G_MAXINT64},
+    {"dst", SIM_KEY_ADDR, NULL, "destination address", NULL, 0, 0, NULL},
+    {"port", SIM_KEY_PORT, NULL, "destination TCP port", NULL, 0, 0, NULL},
+    {"bytes", SIM_KEY_SIZE, "1MB", "payload bytes to transfer", NULL, 0, G_MAXINT64, NULL},
     SIM_KEY_END,
 };
 

@@ -146,11 +146,11 @@ static void send_next(void *arg)
 }
 
 static const SimKeySpec udp_send_keys[] = {
-    {"dst", SIM_KEY_ADDR, NULL, "destination address", NULL, 0, 0},
-    {"port", SIM_KEY_PORT, NULL, "destination UDP port", NULL, 0, 0},
-    {"count", SIM_KEY_INT, "1000", "number of datagrams", NULL, 1, 100000000},
-    {"size", SIM_KEY_SIZE, "200", "UDP payload bytes per datagram", NULL, UDP_HDR, 65507},
-    {"interval", SIM_KEY_TIME, "1ms", "time between datagrams", NULL, 0, 0},
+    {"dst", SIM_KEY_ADDR, NULL, "destination address", NULL, 0, 0, NULL},
+    {"port", SIM_KEY_PORT, NULL, "destination UDP port", NULL, 0, 0, NULL},
+    {"count", SIM_KEY_INT, "1000", "number of datagrams", NULL, 1, 100000000, NULL},
+    {"size", SIM_KEY_SIZE, "200", "UDP payload bytes per datagram", NULL, UDP_HDR, 65507, NULL},
+    {"interval", SIM_KEY_TIME, "1ms", "time between datagrams", NULL, 0, 0, NULL},
     SIM_KEY_END,
 };
 
