@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN SIM_LOG_IP
 #include "links/net-stack.h"
 #include "links/inet-checksum.h"
+#include "links/ip-frag.h"
 #include "links/tcp.h"
 #include "links/udp.h"
 #include <string.h>
@@ -28,6 +29,8 @@ struct NetStack {
     NetIpHook *hook;
     TcpLayer *tcp;
     void *udp; /* owned by udp.c */
+    IpReasm *reasm;
+    uint32_t next_ipv6_frag_id;
     SimRng *tcp_rng;
     uint16_t next_ip_id;
     NetStackStats stats;
@@ -39,6 +42,7 @@ static void stack_free(void *p)
     if (s->tcp)
         tcp_layer_free(s->tcp);
     udp_layer_free(s);
+    ip_reasm_free(s->reasm);
     sim_rng_free(s->tcp_rng);
     g_ptr_array_free(s->ifaces, TRUE);
     g_array_free(s->routes, TRUE);
@@ -222,10 +226,26 @@ static void deliver_local(NetStack *s, SimPacket *pkt, NetIpInfo *ip, const uint
     h->fn(h->ctx, pkt, ip);
 }
 
-static void transmit(NetStack *s, SimIface *out, SimPacket *pkt)
+/* SOURCE: this node originated PKT (only the source may fragment IPv6). */
+static void transmit(NetStack *s, SimIface *out, SimPacket *pkt, gboolean source)
 {
     if (!out->transmit) {
         drop(s, out, pkt, "link-down");
+        return;
+    }
+    if (pkt->len > out->mtu) {
+        /* RFC 791 §2.3: fragment unless DF; RFC 8200 §4.5: only the source fragments IPv6. */
+        gboolean v6 = (sim_packet_data(pkt)[0] >> 4) == 6;
+        GPtrArray *frags = g_ptr_array_new();
+        if ((v6 && !source) || !ip_frag_fragment(pkt, out->mtu, s->next_ipv6_frag_id++, frags)) {
+            g_ptr_array_free(frags, TRUE);
+            drop(s, out, pkt, "mtu-exceeded");
+            return;
+        }
+        sim_packet_unref(pkt);
+        for (guint i = 0; i < frags->len; i++)
+            out->transmit(out, frags->pdata[i], out->transmit_ctx);
+        g_ptr_array_free(frags, TRUE);
         return;
     }
     out->transmit(out, pkt, out->transmit_ctx);
@@ -284,7 +304,9 @@ gboolean net_stack_output(NetStack *s, SimPacket *pkt, const SimAddr *src_in, co
         h[4] = (uint8_t)(s->next_ip_id >> 8);
         h[5] = (uint8_t)s->next_ip_id;
         s->next_ip_id++;
-        h[6] = 0x40; /* DF: we never fragment (RFC 791 §3.1 flags) */
+        /* DF for TCP, which sizes its segments to the MTU (MSS); other datagrams may be fragmented
+         * (RFC 791 §3.1 flags). */
+        h[6] = proto == NET_PROTO_TCP ? 0x40 : 0;
         h[7] = 0;
         h[8] = NET_DEFAULT_TTL;
         h[9] = proto;
@@ -317,7 +339,7 @@ gboolean net_stack_output(NetStack *s, SimPacket *pkt, const SimAddr *src_in, co
         sim_engine_schedule_in(w->engine, 0, loopback_deliver, lb);
         return TRUE;
     }
-    transmit(s, out, pkt);
+    transmit(s, out, pkt, TRUE);
     return TRUE;
 }
 
@@ -346,7 +368,19 @@ static void forward(NetStack *s, SimIface *in, SimPacket *pkt, const SimAddr *ds
     s->stats.forwarded++;
     sim_trace_packet(s->node->world->trace, SIM_TRACE_FORWARD, s->node->name, out->trace, sim_packet_data(pkt),
                      pkt->len, pkt->uid, NULL);
-    transmit(s, out, pkt);
+    transmit(s, out, pkt, FALSE);
+}
+
+static void reasm_drop(void *ctx, SimPacket *pkt, const char *reason)
+{
+    drop(ctx, NULL, pkt, reason);
+}
+
+static IpReasm *reasm_of(NetStack *s)
+{
+    if (!s->reasm)
+        s->reasm = ip_reasm_new(s->node->world->engine, reasm_drop, s);
+    return s->reasm;
 }
 
 static void ip_input(SimIface *iface, SimPacket *pkt, void *ctx)
@@ -389,7 +423,9 @@ static void ip_input(SimIface *iface, SimPacket *pkt, void *ctx)
         }
         unsigned frag = ((unsigned)h[6] << 8 | h[7]) & 0x3fff; /* MF + offset */
         if (frag) {
-            drop(s, iface, pkt, "fragment-unsupported");
+            SimPacket *whole = ip_reasm_input(reasm_of(s), pkt);
+            if (whole)
+                ip_input(iface, whole, s);
             return;
         }
         uint8_t hdr[60];
@@ -418,9 +454,15 @@ static void ip_input(SimIface *iface, SimPacket *pkt, void *ctx)
                 drop(s, iface, pkt, "not-for-us");
             return;
         }
-        /* Extension headers are never sent by presim; a received one is not understood. */
-        if (ip.proto == 0 || ip.proto == 43 || ip.proto == 44 || ip.proto == 60) {
-            drop(s, iface, pkt, "fragment-unsupported");
+        if (ip.proto == 44) { /* Fragment header (RFC 8200 §4.5) */
+            SimPacket *whole = ip_reasm_input(reasm_of(s), pkt);
+            if (whole)
+                ip_input(iface, whole, s);
+            return;
+        }
+        /* presim never sends other extension headers; a received one is not understood. */
+        if (ip.proto == 0 || ip.proto == 43 || ip.proto == 60) {
+            drop(s, iface, pkt, "extension-header-unsupported");
             return;
         }
         uint8_t hdr[40];

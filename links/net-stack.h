@@ -9,11 +9,13 @@
  * transport segment before the IP header is added and every local datagram after its IP header is
  * removed, and may transform (ESP seal / open) or drop it. Transport code never calls ESP itself.
  *
+ * Datagrams larger than the outgoing MTU are fragmented (IPv4 unless DF, which presim sets on TCP
+ * only; IPv6 at the source with a Fragment header) and reassembled at the destination (ip-frag.h).
+ *
  * Drops are trace events with a reason: "no-route", "ttl-exceeded", "bad-checksum", "malformed",
- * "not-for-us", "protocol-unreachable", "port-unreachable", "fragment-unsupported", and whatever
- * a hook returns. Not done: IP options (ignored on input, never sent), fragmentation and
- * reassembly (a datagram larger than the interface MTU is dropped as "mtu-exceeded" by the link),
- * ICMP.
+ * "not-for-us", "protocol-unreachable", "port-unreachable", "mtu-exceeded", "fragment-overlap",
+ * "reassembly-timeout", "extension-header-unsupported", and whatever a hook returns. Not done: IP
+ * options (ignored on input, never sent), IPv6 extension headers other than Fragment, ICMP.
  */
 #pragma once
 #include "sim-core/sim-node.h"
