@@ -6,6 +6,7 @@
  * name and renamed when the run has finished, so an interrupted run leaves nothing half-written
  * under a final name. */
 #include "analysis/atomic-file.h"
+#include "analysis/esp-sa-log.h"
 #include "analysis/event-log.h"
 #include "analysis/json-writer.h"
 #include "analysis/metrics.h"
@@ -56,6 +57,7 @@ typedef struct {
     PcapngWriter *pcap;
     EventLog *log;
     Metrics *metrics;
+    EspSaLog *esp_sas;
 } Outputs;
 
 static void outputs_abort(Outputs *o)
@@ -66,6 +68,8 @@ static void outputs_abort(Outputs *o)
         event_log_free(o->log);
     if (o->metrics)
         metrics_free(o->metrics);
+    if (o->esp_sas)
+        esp_sa_log_free(o->esp_sas);
     if (o->pcap_file)
         atomic_file_abort(o->pcap_file);
     if (o->events_file)
@@ -216,10 +220,12 @@ int cli_run(int argc, char **argv)
     o.pcap = pcapng_writer_new(atomic_file_stream(o.pcap_file), PRESIM_VERSION); /* the writer adds "presim " */
     o.log = event_log_new(atomic_file_stream(o.events_file));
     o.metrics = metrics_new();
+    o.esp_sas = esp_sa_log_new();
     SimTrace *trace = sw->world->trace;
     sim_trace_add_observer(trace, pcapng_writer_observer(o.pcap));
     sim_trace_add_observer(trace, event_log_observer(o.log));
     sim_trace_add_observer(trace, metrics_observer(o.metrics));
+    sim_trace_add_observer(trace, esp_sa_log_observer(o.esp_sas));
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
@@ -252,6 +258,7 @@ int cli_run(int argc, char **argv)
         sim_trace_remove_observer(trace, pcapng_writer_observer(o.pcap));
         sim_trace_remove_observer(trace, event_log_observer(o.log));
         sim_trace_remove_observer(trace, metrics_observer(o.metrics));
+        sim_trace_remove_observer(trace, esp_sa_log_observer(o.esp_sas));
         outputs_abort(&o);
         scenario_world_free(sw);
         scenario_free(sc);
@@ -277,6 +284,9 @@ int cli_run(int argc, char **argv)
         o.events_file = NULL;
         if (rc == CLI_OK && !atomic_file_write_all(out_dir, "summary.json", summary->str, summary->len, &err))
             rc = CLI_RUNTIME;
+        const GString *sas = esp_sa_log_text(o.esp_sas);
+        if (rc == CLI_OK && !atomic_file_write_all(out_dir, "esp-sa.txt", sas->str, sas->len, &err))
+            rc = CLI_RUNTIME;
         if (rc == CLI_OK && !atomic_file_write_all(out_dir, "host.json", host->str, host->len, &err))
             rc = CLI_RUNTIME;
     }
@@ -287,6 +297,7 @@ int cli_run(int argc, char **argv)
     sim_trace_remove_observer(trace, pcapng_writer_observer(o.pcap));
     sim_trace_remove_observer(trace, event_log_observer(o.log));
     sim_trace_remove_observer(trace, metrics_observer(o.metrics));
+    sim_trace_remove_observer(trace, esp_sa_log_observer(o.esp_sas));
 
     if (rc == CLI_OK && !quiet) {
         char b1[32];
@@ -296,8 +307,8 @@ int cli_run(int argc, char **argv)
                sim_time_format(sim_engine_now(engine_), b1), wall, events, wall > 0 ? events / wall / 1e6 : 0.0);
         report_print_text(report, stdout);
         printf("\nOutputs in %s/: trace.pcapng (%" G_GUINT64_FORMAT " packets), events.jsonl (%" G_GUINT64_FORMAT
-               " lines), summary.json, host.json\n",
-               out_dir, pcapng_writer_packets(o.pcap), event_log_lines(o.log));
+               " lines), summary.json, esp-sa.txt (%u SAs), host.json\n",
+               out_dir, pcapng_writer_packets(o.pcap), event_log_lines(o.log), esp_sa_log_count(o.esp_sas));
     }
     outputs_abort(&o); /* frees writers; the files are already committed */
     g_string_free(summary, TRUE);

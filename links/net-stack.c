@@ -27,6 +27,8 @@ struct NetStack {
     gboolean forwarding;
     ProtoHandler protos[256];
     NetIpHook *hook;
+    void (*hook_free)(void *);
+    void *ipsec; /* owned by ipsec.c, freed through hook_free */
     TcpLayer *tcp;
     void *udp; /* owned by udp.c */
     IpReasm *reasm;
@@ -43,6 +45,8 @@ static void stack_free(void *p)
         tcp_layer_free(s->tcp);
     udp_layer_free(s);
     ip_reasm_free(s->reasm);
+    if (s->hook_free)
+        s->hook_free(s->ipsec);
     sim_rng_free(s->tcp_rng);
     g_ptr_array_free(s->ifaces, TRUE);
     g_array_free(s->routes, TRUE);
@@ -183,9 +187,15 @@ void net_stack_register_protocol(NetStack *stack, uint8_t proto, NetProtoInput f
     stack->protos[proto] = (ProtoHandler){fn, ctx};
 }
 
-void net_stack_set_hook(NetStack *stack, NetIpHook *hook)
+void net_stack_set_ipsec(NetStack *stack, NetIpHook *hook, void (*free_fn)(void *))
 {
     stack->hook = hook;
+    stack->hook_free = free_fn;
+}
+
+void **net_stack_ipsec_slot(NetStack *stack)
+{
+    return &stack->ipsec;
 }
 
 void net_stack_stats(const NetStack *stack, NetStackStats *out)

@@ -35,6 +35,7 @@ typedef struct {
     SimIface *iface; /* the interface it arrived on (NULL for loopback) */
     const uint8_t *hdr; /* the IP header as received, valid during delivery */
     size_t hdr_len;
+    uint32_t esp_spi;   /* the SPI of the ESP SA it arrived through (set by the IPsec hook), 0: none */
 } NetIpInfo;
 
 /* Takes ownership of PKT, whose data is the transport header + payload. */
@@ -77,7 +78,10 @@ gboolean net_stack_select_source(const NetStack *stack, const SimAddr *dst, SimA
 uint32_t net_stack_mtu(const NetStack *stack, const SimAddr *dst);
 
 void net_stack_register_protocol(NetStack *stack, uint8_t proto, NetProtoInput fn, void *ctx);
-void net_stack_set_hook(NetStack *stack, NetIpHook *hook);
+/* Installs the IPsec hook (links/ipsec.c); FREE_FN releases it with the stack. */
+void net_stack_set_ipsec(NetStack *stack, NetIpHook *hook, void (*free_fn)(void *));
+/* Where ipsec.c keeps its per-stack state. */
+void **net_stack_ipsec_slot(NetStack *stack);
 
 /* Sends transport segment PKT (takes ownership) from SRC (NULL or unspecified: chosen by route) to
  * DST. Returns FALSE, with the drop traced, when there is no route or the hook drops it. */
