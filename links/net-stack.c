@@ -28,6 +28,8 @@ struct NetStack {
     ProtoHandler protos[256];
     NetIpHook *hook;
     void (*hook_free)(void *);
+    NetForwardHook forward_hook;
+    void *forward_ctx;
     void *ipsec; /* owned by ipsec.c, freed through hook_free */
     TcpLayer *tcp;
     void *udp; /* owned by udp.c */
@@ -191,6 +193,12 @@ void net_stack_set_ipsec(NetStack *stack, NetIpHook *hook, void (*free_fn)(void 
 {
     stack->hook = hook;
     stack->hook_free = free_fn;
+}
+
+void net_stack_set_forward_hook(NetStack *stack, NetForwardHook hook, void *ctx)
+{
+    stack->forward_hook = hook;
+    stack->forward_ctx = ctx;
 }
 
 void **net_stack_ipsec_slot(NetStack *stack)
@@ -361,6 +369,14 @@ static void forward(NetStack *s, SimIface *in, SimPacket *pkt, const SimAddr *ds
         return;
     }
     pkt = sim_packet_make_writable(pkt);
+    if (s->forward_hook) {
+        const char *reason = "forward-hook-drop";
+        if (!s->forward_hook(s->forward_ctx, &pkt, &reason)) {
+            drop(s, in, pkt, reason);
+            return;
+        }
+        pkt = sim_packet_make_writable(pkt);
+    }
     uint8_t *h = sim_packet_data(pkt);
     uint8_t *ttl = v4 ? &h[8] : &h[7];
     if (*ttl <= 1) {

@@ -78,6 +78,11 @@ gboolean net_stack_select_source(const NetStack *stack, const SimAddr *dst, SimA
 uint32_t net_stack_mtu(const NetStack *stack, const SimAddr *dst);
 
 void net_stack_register_protocol(NetStack *stack, uint8_t proto, NetProtoInput fn, void *ctx);
+/* A hook on packets a router forwards, for attacker nodes: may rewrite *PKT (a whole IP datagram; it
+ * must leave it valid: lengths and checksums) or drop it (return FALSE with *REASON set). */
+typedef gboolean (*NetForwardHook)(void *ctx, SimPacket **pkt, const char **reason);
+void net_stack_set_forward_hook(NetStack *stack, NetForwardHook hook, void *ctx);
+
 /* Installs the IPsec hook (links/ipsec.c); FREE_FN releases it with the stack. */
 void net_stack_set_ipsec(NetStack *stack, NetIpHook *hook, void (*free_fn)(void *));
 /* Where ipsec.c keeps its per-stack state. */
