@@ -2,6 +2,7 @@
 #include "sim-core/sim-log.h"
 #define G_LOG_DOMAIN SIM_LOG_IP
 #include "links/ipsec.h"
+#include "sim-core/sim-host-clock.h"
 #include <string.h>
 
 typedef struct {
@@ -17,6 +18,7 @@ struct NetIpsec {
     GPtrArray *entries;  /* Entry*, installation order */
     GArray *required;    /* NetIpsecSelector */
     SimRng *iv_rng;
+    char *cpu_category; /* "<node>:esp" for host.json */
     NetIpsecStats stats;
 };
 
@@ -95,7 +97,10 @@ static NetHookVerdict hook_output(NetIpHook *self, SimPacket **pkt, const SimAdd
     sim_rng_bytes(ipsec->iv_rng, iv, iv_len);
     GByteArray *out = g_byte_array_new();
     GError *err = NULL;
-    if (!esp_sa_seal(sa, sim_packet_data(*pkt), (*pkt)->len, *proto, iv_len ? iv : NULL, out, &err)) {
+    int64_t t0 = sim_host_cpu_now();
+    gboolean sealed = esp_sa_seal(sa, sim_packet_data(*pkt), (*pkt)->len, *proto, iv_len ? iv : NULL, out, &err);
+    sim_host_cpu_add(ipsec->cpu_category, sim_host_cpu_now() - t0);
+    if (!sealed) {
         g_debug("%s: ESP seal failed: %s", net_stack_node(ipsec->stack)->name, err->message);
         g_error_free(err);
         g_byte_array_unref(out);
@@ -144,7 +149,9 @@ static NetHookVerdict hook_input(NetIpHook *self, SimPacket **pkt, NetIpInfo *ip
     }
     GByteArray *payload = g_byte_array_new();
     uint8_t nh = 0;
+    int64_t t0 = sim_host_cpu_now();
     EspOpenResult r = esp_sa_open(e->sa, d, len, payload, &nh);
+    sim_host_cpu_add(ipsec->cpu_category, sim_host_cpu_now() - t0);
     if (r != ESP_OPEN_OK) {
         g_byte_array_unref(payload);
         switch (r) {
@@ -181,6 +188,7 @@ static void ipsec_free(void *p)
     g_ptr_array_free(ipsec->entries, TRUE);
     g_array_free(ipsec->required, TRUE);
     sim_rng_free(ipsec->iv_rng);
+    g_free(ipsec->cpu_category);
     g_free(ipsec);
 }
 
@@ -195,6 +203,7 @@ NetIpsec *net_ipsec_of(NetStack *stack)
         ipsec->entries = g_ptr_array_new_with_free_func(entry_free);
         ipsec->required = g_array_new(FALSE, TRUE, sizeof(NetIpsecSelector));
         ipsec->iv_rng = sim_node_rng_new(net_stack_node(stack), "esp-iv");
+        ipsec->cpu_category = g_strdup_printf("%s:esp", net_stack_node(stack)->name);
         *slot = ipsec;
         net_stack_set_ipsec(stack, &ipsec->hook, ipsec_free);
     }

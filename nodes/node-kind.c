@@ -1,18 +1,26 @@
 /* node-kind.c: the registry. A new kind adds one line to each table. */
 #include "nodes/node-kind.h"
+#include "nodes/attackers/mitm.h"
 #include "nodes/host/host.h"
+#include "nodes/ims/pcscf.h"
 #include "nodes/ims/subscriber.h"
+#include "nodes/ims/ue.h"
 #include "nodes/router/router.h"
 
 static const SimNodeKind *const node_kinds[] = {
     &sim_node_kind_host,
     &sim_node_kind_router,
+    &sim_node_kind_ue,
+    &sim_node_kind_pcscf,
+    &sim_node_kind_mitm,
     NULL,
 };
 
 static const SimActionKind *const action_kinds[] = {
     &sim_action_udp_send,
     &sim_action_tcp_send,
+    &sim_action_register,
+    &sim_action_deregister,
     NULL,
 };
 

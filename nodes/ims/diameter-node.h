@@ -7,10 +7,11 @@
  */
 #pragma once
 #include "links/net-stack.h"
+#include "protocols/diameter/diameter-dict.h"
 #include "protocols/diameter/diameter-peer.h"
 
 #define DIAMETER_PORT 3868
-#define DIAMETER_VENDOR_3GPP 10415
+/* DIAMETER_VENDOR_3GPP (10415) comes from diameter-dict.h */
 
 typedef struct DiameterNode DiameterNode;
 

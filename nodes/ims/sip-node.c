@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN SIM_LOG_NODE
 #include "nodes/ims/sip-node.h"
 #include "links/udp.h"
+#include "nodes/ims/ims-common.h"
 #include <string.h>
 
 typedef struct {
@@ -341,6 +342,42 @@ gboolean sip_node_reply(SipNode *sn, SipTxn *txn, int status, const char *reason
         return FALSE;
     }
     return TRUE;
+}
+
+char *sip_node_host(const SipNode *sn)
+{
+    SimAddr a;
+    char buf[SIM_ADDR_STRLEN];
+    if (!ims_node_address(sn->node, &a))
+        return g_strdup(sn->node->name);
+    sim_addr_to_string(&a, buf);
+    return a.family == SIM_AF_INET6 ? g_strdup_printf("[%s]", buf) : g_strdup(buf);
+}
+
+gboolean sip_node_push_via(SipNode *sn, osip_message_t *msg, uint16_t port, GError **error)
+{
+    g_autofree char *host = sip_node_host(sn);
+    g_autofree char *branch = sip_node_branch(sn);
+    g_autofree char *text = g_strdup_printf("SIP/2.0/UDP %s:%u;branch=%s", host, port, branch);
+    osip_via_t *via = NULL;
+    if (osip_via_init(&via) != 0 || osip_via_parse(via, text) != 0) {
+        osip_via_free(via);
+        g_set_error(error, SIP_MESSAGE_ERROR, SIP_MESSAGE_ERROR_INVALID, "cannot build Via '%s'", text);
+        return FALSE;
+    }
+    osip_list_add(&msg->vias, via, 0);
+    osip_message_force_update(msg);
+    return TRUE;
+}
+
+void sip_node_pop_via(osip_message_t *msg)
+{
+    osip_via_t *via = osip_list_get(&msg->vias, 0);
+    if (!via)
+        return;
+    osip_list_remove(&msg->vias, 0);
+    osip_via_free(via);
+    osip_message_force_update(msg);
 }
 
 char *sip_node_branch(SipNode *sn)

@@ -47,6 +47,13 @@ gboolean sip_node_reply(SipNode *sn, SipTxn *txn, int status, const char *reason
 const NetIpInfo *sip_node_arrival(const SipNode *sn);
 uint16_t sip_node_arrival_port(const SipNode *sn);
 
+/* Proxying (RFC 3261 §16.6 step 8, §16.7 step 3): puts this node's Via on top of MSG (sent-by: the
+ * node's address and PORT, a fresh branch), or removes the top Via of a response. */
+gboolean sip_node_push_via(SipNode *sn, osip_message_t *msg, uint16_t port, GError **error);
+void sip_node_pop_via(osip_message_t *msg);
+/* The node's address as a SIP host ("10.0.0.1", "[2001:db8::1]"); free with g_free. */
+char *sip_node_host(const SipNode *sn);
+
 /* Fresh values for Via branches, tags and Call-IDs from the node's own random stream. */
 char *sip_node_branch(SipNode *sn);
 char *sip_node_tag(SipNode *sn);
