@@ -269,6 +269,29 @@ static void transmit(NetStack *s, SimIface *out, SimPacket *pkt, gboolean source
     out->transmit(out, pkt, out->transmit_ctx);
 }
 
+gboolean net_stack_inject(NetStack *s, SimPacket *pkt)
+{
+    const uint8_t *h = sim_packet_data(pkt);
+    SimAddr dst;
+    if (pkt->len >= 20 && (h[0] >> 4) == 4)
+        sim_addr_from_ipv4(&dst, h + 16);
+    else if (pkt->len >= 40 && (h[0] >> 4) == 6)
+        sim_addr_from_ipv6(&dst, h + 24);
+    else {
+        drop(s, NULL, pkt, "malformed");
+        return FALSE;
+    }
+    SimIface *out = net_stack_route(s, &dst);
+    if (!out) {
+        drop(s, NULL, pkt, "no-route");
+        return FALSE;
+    }
+    sim_trace_packet(s->node->world->trace, SIM_TRACE_FORWARD, s->node->name, out->trace, sim_packet_data(pkt),
+                     pkt->len, pkt->uid, NULL);
+    transmit(s, out, pkt, FALSE);
+    return TRUE;
+}
+
 /* Loopback: a datagram to one of our own addresses re-enters input after zero delay. */
 typedef struct {
     NetStack *stack;

@@ -83,6 +83,10 @@ void net_stack_register_protocol(NetStack *stack, uint8_t proto, NetProtoInput f
 typedef gboolean (*NetForwardHook)(void *ctx, SimPacket **pkt, const char **reason);
 void net_stack_set_forward_hook(NetStack *stack, NetForwardHook hook, void *ctx);
 
+/* Sends a whole IP datagram PKT (taken) out of the interface its destination routes to, as if
+ * forwarded, without touching it: for attacker nodes that replay what they saw. */
+gboolean net_stack_inject(NetStack *stack, SimPacket *pkt);
+
 /* Installs the IPsec hook (links/ipsec.c); FREE_FN releases it with the stack. */
 void net_stack_set_ipsec(NetStack *stack, NetIpHook *hook, void (*free_fn)(void *));
 /* Where ipsec.c keeps its per-stack state. */

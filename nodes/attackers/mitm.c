@@ -11,12 +11,16 @@
 typedef struct {
     SimNode *node;
     gboolean strip;
-    uint64_t seen, rewritten;
+    int64_t tamper_every, replay_every;
+    uint64_t seen, rewritten, esp_seen, tampered, replayed;
 } Mitm;
 
 static const SimKeySpec mitm_keys[] = {
     {"strip-encryption", SIM_KEY_BOOL, "true", "remove encrypting mechanisms from Security-Client and Security-Server",
      NULL, 0, 0, NULL},
+    {"tamper-esp-every", SIM_KEY_INT, "0", "flip a bit in every Nth ESP packet forwarded (0: never)", NULL, 0, 1000000, NULL},
+    {"replay-esp-every", SIM_KEY_INT, "0", "send a copy of every Nth ESP packet again 1 ms later (0: never)", NULL, 0,
+     1000000, NULL},
     SIM_KEY_END,
 };
 
@@ -46,6 +50,39 @@ static gboolean strip_list(osip_message_t *m, const char *header)
     return changed;
 }
 
+typedef struct {
+    Mitm *mi;
+    SimPacket *pkt;
+} Replay;
+
+static void replay_now(void *arg)
+{
+    Replay *r = arg;
+    r->mi->replayed++;
+    sim_node_event(r->mi->node, "mitm-replay", (SimAttr[]){SIM_ATTR_I("uid", r->pkt->uid)}, 1);
+    net_stack_inject(net_stack_of(r->mi->node), r->pkt);
+    g_free(r);
+}
+
+/* ESP attacks: flip one bit of the ciphertext/ICV (the receiver's ICV check must catch it), or
+ * send an exact copy again (the receiver's replay window must catch it; RFC 4303 §3.4.3). */
+static void esp_attacks(Mitm *mi, SimPacket **pkt, size_t ihl)
+{
+    mi->esp_seen++;
+    if (mi->replay_every && mi->esp_seen % (uint64_t)mi->replay_every == 0) {
+        Replay *r = g_new0(Replay, 1);
+        r->mi = mi;
+        r->pkt = sim_packet_copy(*pkt);
+        sim_engine_schedule_in(mi->node->world->engine, SIM_MS, replay_now, r);
+    }
+    if (mi->tamper_every && mi->esp_seen % (uint64_t)mi->tamper_every == 0 && (*pkt)->len > ihl + 16) {
+        uint8_t *d = sim_packet_data(*pkt);
+        d[(*pkt)->len - 1] ^= 0x01; /* the last byte of the ICV */
+        mi->tampered++;
+        sim_node_event(mi->node, "mitm-tamper", (SimAttr[]){SIM_ATTR_I("uid", (*pkt)->uid)}, 1);
+    }
+}
+
 /* Rewrites the SIP payload of an unprotected UDP datagram: new IP and UDP lengths and checksums. */
 static gboolean forward_hook(void *ctx, SimPacket **pkt, const char **reason)
 {
@@ -57,6 +94,10 @@ static gboolean forward_hook(void *ctx, SimPacket **pkt, const char **reason)
         return TRUE;
     gboolean v6 = (d[0] >> 4) == 6;
     size_t ihl = v6 ? 40 : (size_t)(d[0] & 0x0f) * 4;
+    if (len >= ihl + 8 && (v6 ? d[6] : d[9]) == NET_PROTO_ESP) {
+        esp_attacks(mi, pkt, ihl);
+        return TRUE;
+    }
     if (len < ihl + 8 || (v6 ? d[6] : d[9]) != NET_PROTO_UDP)
         return TRUE;
     if (!v6 && ((d[6] & 0x3f) || d[7]))
@@ -136,6 +177,8 @@ static gboolean mitm_create(SimNode *node, const SimConfig *cfg, GError **error)
     Mitm *mi = g_new0(Mitm, 1);
     mi->node = node;
     mi->strip = sim_config_bool(cfg, "strip-encryption");
+    mi->tamper_every = sim_config_int(cfg, "tamper-esp-every");
+    mi->replay_every = sim_config_int(cfg, "replay-esp-every");
     node->impl = mi;
     node->impl_free = mitm_free;
     net_stack_set_forward_hook(net_stack_of(node), forward_hook, mi);
@@ -150,6 +193,9 @@ static void mitm_report(SimNode *node, SimReport *r)
     sim_report_string(r, "kind", "mitm");
     sim_report_uint(r, "sip_seen", mi->seen);
     sim_report_uint(r, "sip_rewritten", mi->rewritten);
+    sim_report_uint(r, "esp_seen", mi->esp_seen);
+    sim_report_uint(r, "esp_tampered", mi->tampered);
+    sim_report_uint(r, "esp_replayed", mi->replayed);
     sim_report_end(r);
     sim_report_end(r);
 }

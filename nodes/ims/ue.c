@@ -185,7 +185,9 @@ static osip_message_t *build_register(Ue *u, gboolean protected_path, const uint
     sip_auth_set(a, "username", u->impi, TRUE);
     sip_auth_set(a, "realm", u->realm, TRUE);
     sip_auth_set(a, "uri", ruri, TRUE);
-    if (protected_path && u->nonce && !auts) {
+    /* The answer to a challenge carries the digest response; a protected re-REGISTER or de-REGISTER
+     * goes without one (the S-CSCF may skip authentication for it, TS 24.229 §5.4.1.2.1). */
+    if (protected_path && u->nonce && !auts && u->state == UE_WAIT_OK) {
         char ha1[DIGEST_HEX_SIZE], ha2[DIGEST_HEX_SIZE], resp[DIGEST_HEX_SIZE];
         g_autofree char *cnonce = g_strdup_printf("%016" G_GINT64_MODIFIER "x", sim_rng_uint64(u->rng));
         g_autofree char *nc = g_strdup_printf("%08x", ++u->nc);
@@ -202,7 +204,8 @@ static osip_message_t *build_register(Ue *u, gboolean protected_path, const uint
         sip_auth_set(a, "nc", nc, FALSE);
         sip_auth_set(a, "cnonce", cnonce, TRUE);
     } else {
-        sip_auth_set(a, "nonce", auts && u->nonce ? u->nonce : "", TRUE);
+        /* First REGISTER: empty nonce. Answer to a challenge deemed invalid, or AUTS: its nonce. */
+        sip_auth_set(a, "nonce", u->nonce ? u->nonce : "", TRUE);
         sip_auth_set(a, "response", "", TRUE);
         if (auts) {
             g_autofree char *b64 = g_base64_encode(auts, AKA_AUTS_LEN);
@@ -272,7 +275,7 @@ static void start_registration(Ue *u)
     u->state = UE_WAIT_CHALLENGE;
     u->started = sim_world_now(u->node->world);
     u->attempt_registers = 0;
-    g_clear_pointer(&u->nonce, g_free);
+    g_clear_pointer(&u->nonce, g_free); /* so REGISTER #1 goes with an empty nonce */
     ue_event(u, "registration-started", (SimAttr[]){SIM_ATTR_I("release", u->release)}, 1);
     send_register(u, build_register(u, FALSE, NULL, u->expires_wanted), FALSE);
 }
@@ -316,10 +319,14 @@ static void on_challenge(Ue *u, const osip_message_t *resp)
         return;
     }
     if (res != AKA_RESULT_OK) {
-        /* The network failed authentication (MAC): stop, do not answer (TS 24.229 §5.1.1.5.3). */
+        /* TS 24.229 §5.1.1.5.3: the challenge is deemed invalid (MAC failure: the network is not
+         * authenticated); the UE says so with a REGISTER carrying the nonce and neither a response
+         * nor auts, and the S-CSCF ends the attempt (403). */
         aka_usim_response_clear(&r);
-        fail(u, res == AKA_RESULT_MAC_FAILURE ? "network authentication failed (MAC)" : "AKA error");
-        u->state = UE_IDLE;
+        ue_event(u, "network-authentication-failed",
+                 (SimAttr[]){SIM_ATTR_S("why", res == AKA_RESULT_MAC_FAILURE ? "mac-failure" : "aka-error")}, 1);
+        fresh_spis(u);
+        send_register(u, build_register(u, FALSE, NULL, u->expires_wanted), FALSE);
         return;
     }
     g_autofree char *ss = sip_message_header_joined(resp, "Security-Server");
@@ -358,7 +365,7 @@ static void reregister(void *arg)
     u->rereg_timer = 0;
     if (u->state != UE_REGISTERED)
         return;
-    u->state = UE_WAIT_REREG;
+    u->state = UE_WAIT_REREG; /* before building: no digest response in a re-REGISTER */
     u->started = sim_world_now(u->node->world);
     u->attempt_registers = 0;
     send_register(u, build_register(u, TRUE, NULL, u->expires_wanted), TRUE);
