@@ -13,6 +13,7 @@ typedef struct {
     gboolean strip;
     int64_t tamper_every, replay_every;
     uint64_t seen, rewritten, esp_seen, tampered, replayed;
+    GPtrArray *pending; /* Replay* scheduled and not yet sent */
 } Mitm;
 
 static const SimKeySpec mitm_keys[] = {
@@ -59,8 +60,16 @@ static void replay_now(void *arg)
 {
     Replay *r = arg;
     r->mi->replayed++;
+    g_ptr_array_remove(r->mi->pending, r);
     sim_node_event(r->mi->node, "mitm-replay", (SimAttr[]){SIM_ATTR_I("uid", r->pkt->uid)}, 1);
     net_stack_inject(net_stack_of(r->mi->node), r->pkt);
+    g_free(r);
+}
+
+static void replay_free(gpointer p)
+{
+    Replay *r = p;
+    sim_packet_unref(r->pkt);
     g_free(r);
 }
 
@@ -69,11 +78,14 @@ static void replay_now(void *arg)
 static void esp_attacks(Mitm *mi, SimPacket **pkt, size_t ihl)
 {
     mi->esp_seen++;
+    /* One attack per packet: a tampered original would make its replayed copy look fresh. */
     if (mi->replay_every && mi->esp_seen % (uint64_t)mi->replay_every == 0) {
         Replay *r = g_new0(Replay, 1);
         r->mi = mi;
         r->pkt = sim_packet_copy(*pkt);
+        g_ptr_array_add(mi->pending, r);
         sim_engine_schedule_in(mi->node->world->engine, SIM_MS, replay_now, r);
+        return;
     }
     if (mi->tamper_every && mi->esp_seen % (uint64_t)mi->tamper_every == 0 && (*pkt)->len > ihl + 16) {
         uint8_t *d = sim_packet_data(*pkt);
@@ -168,7 +180,9 @@ static gboolean forward_hook(void *ctx, SimPacket **pkt, const char **reason)
 
 static void mitm_free(void *impl)
 {
-    g_free(impl);
+    Mitm *mi = impl;
+    g_ptr_array_free(mi->pending, TRUE); /* replays the run ended before */
+    g_free(mi);
 }
 
 static gboolean mitm_create(SimNode *node, const SimConfig *cfg, GError **error)
@@ -176,6 +190,7 @@ static gboolean mitm_create(SimNode *node, const SimConfig *cfg, GError **error)
     (void)error;
     Mitm *mi = g_new0(Mitm, 1);
     mi->node = node;
+    mi->pending = g_ptr_array_new_with_free_func(replay_free);
     mi->strip = sim_config_bool(cfg, "strip-encryption");
     mi->tamper_every = sim_config_int(cfg, "tamper-esp-every");
     mi->replay_every = sim_config_int(cfg, "replay-esp-every");
