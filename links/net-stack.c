@@ -394,7 +394,10 @@ static void forward(NetStack *s, SimIface *in, SimPacket *pkt, const SimAddr *ds
     pkt = sim_packet_make_writable(pkt);
     if (s->forward_hook) {
         const char *reason = "forward-hook-drop";
-        if (!s->forward_hook(s->forward_ctx, &pkt, &reason)) {
+        NetForwardVerdict v = s->forward_hook(s->forward_ctx, &pkt, &reason);
+        if (v == NET_FORWARD_TAKEN)
+            return;
+        if (v == NET_FORWARD_DROP) {
             drop(s, in, pkt, reason);
             return;
         }

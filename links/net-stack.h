@@ -78,9 +78,12 @@ gboolean net_stack_select_source(const NetStack *stack, const SimAddr *dst, SimA
 uint32_t net_stack_mtu(const NetStack *stack, const SimAddr *dst);
 
 void net_stack_register_protocol(NetStack *stack, uint8_t proto, NetProtoInput fn, void *ctx);
-/* A hook on packets a router forwards, for attacker nodes: may rewrite *PKT (a whole IP datagram; it
- * must leave it valid: lengths and checksums) or drop it (return FALSE with *REASON set). */
-typedef gboolean (*NetForwardHook)(void *ctx, SimPacket **pkt, const char **reason);
+/* A hook on packets a router forwards, for attacker nodes: it may let *PKT pass (possibly rewritten:
+ * a whole IP datagram, lengths and checksums valid), drop it (with *REASON), or take it (the hook
+ * now owns it, e.g. to hold fragments until it can reassemble, and may send later with
+ * net_stack_inject()). */
+typedef enum { NET_FORWARD_PASS = 0, NET_FORWARD_DROP = 1, NET_FORWARD_TAKEN = 2 } NetForwardVerdict;
+typedef NetForwardVerdict (*NetForwardHook)(void *ctx, SimPacket **pkt, const char **reason);
 void net_stack_set_forward_hook(NetStack *stack, NetForwardHook hook, void *ctx);
 
 /* Sends a whole IP datagram PKT (taken) out of the interface its destination routes to, as if

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN SIM_LOG_NODE
 #include "nodes/attackers/mitm.h"
 #include "links/inet-checksum.h"
+#include "links/ip-frag.h"
 #include "links/net-stack.h"
 #include "nodes/ims/sec-agree.h"
 #include "protocols/sip/sip-message.h"
@@ -14,6 +15,7 @@ typedef struct {
     int64_t tamper_every, replay_every;
     uint64_t seen, rewritten, esp_seen, tampered, replayed;
     GPtrArray *pending; /* Replay* scheduled and not yet sent */
+    IpReasm *reasm;     /* fragments held until the datagram is whole */
 } Mitm;
 
 static const SimKeySpec mitm_keys[] = {
@@ -60,7 +62,9 @@ static void replay_now(void *arg)
 {
     Replay *r = arg;
     r->mi->replayed++;
-    g_ptr_array_remove(r->mi->pending, r);
+    guint idx;
+    if (g_ptr_array_find(r->mi->pending, r, &idx))
+        g_ptr_array_steal_index(r->mi->pending, idx); /* not remove: that would free R */
     sim_node_event(r->mi->node, "mitm-replay", (SimAttr[]){SIM_ATTR_I("uid", r->pkt->uid)}, 1);
     net_stack_inject(net_stack_of(r->mi->node), r->pkt);
     g_free(r);
@@ -95,36 +99,33 @@ static void esp_attacks(Mitm *mi, SimPacket **pkt, size_t ihl)
     }
 }
 
-/* Rewrites the SIP payload of an unprotected UDP datagram: new IP and UDP lengths and checksums. */
-static gboolean forward_hook(void *ctx, SimPacket **pkt, const char **reason)
+/* Attacks on a whole datagram: ESP tampering and replay, Sec-Agree stripping (rewriting the SIP
+ * payload of an unprotected UDP datagram: new IP and UDP lengths and checksums). */
+static void attack(Mitm *mi, SimPacket **pkt)
 {
-    Mitm *mi = ctx;
-    (void)reason;
     const uint8_t *d = sim_packet_data(*pkt);
     size_t len = (*pkt)->len;
     if (len < 1)
-        return TRUE;
+        return;
     gboolean v6 = (d[0] >> 4) == 6;
     size_t ihl = v6 ? 40 : (size_t)(d[0] & 0x0f) * 4;
     if (len >= ihl + 8 && (v6 ? d[6] : d[9]) == NET_PROTO_ESP) {
         esp_attacks(mi, pkt, ihl);
-        return TRUE;
+        return;
     }
     if (len < ihl + 8 || (v6 ? d[6] : d[9]) != NET_PROTO_UDP)
-        return TRUE;
-    if (!v6 && ((d[6] & 0x3f) || d[7]))
-        return TRUE; /* a fragment: leave it */
+        return;
     const uint8_t *udp = d + ihl;
     uint16_t sport = (uint16_t)(udp[0] << 8 | udp[1]), dport = (uint16_t)(udp[2] << 8 | udp[3]);
     if (sport != 5060 && dport != 5060)
-        return TRUE;
+        return;
     size_t ulen = (size_t)udp[4] << 8 | udp[5];
     if (ulen < 8 || ihl + ulen > len)
-        return TRUE;
+        return;
     mi->seen++;
     osip_message_t *m = sip_message_parse(udp + 8, ulen - 8, NULL);
     if (!m)
-        return TRUE;
+        return;
     gboolean changed = FALSE;
     if (mi->strip) {
         if (MSG_IS_REQUEST(m) && m->sip_method && g_str_equal(m->sip_method, "REGISTER"))
@@ -137,7 +138,7 @@ static gboolean forward_hook(void *ctx, SimPacket **pkt, const char **reason)
     const char *what = MSG_IS_REQUEST(m) ? "Security-Client" : "Security-Server";
     sip_message_free(m);
     if (!body)
-        return TRUE;
+        return;
     SimPacket *np = sim_packet_new_empty(SIM_PACKET_HEADROOM, ihl + 8 + nlen);
     uint8_t *h = sim_packet_put(np, ihl + 8 + nlen);
     memcpy(h, d, ihl + 8);
@@ -175,13 +176,45 @@ static gboolean forward_hook(void *ctx, SimPacket **pkt, const char **reason)
     *pkt = np;
     mi->rewritten++;
     sim_node_event(mi->node, "mitm-rewrite", (SimAttr[]){SIM_ATTR_S("header", what), SIM_ATTR_S("attack", "strip-encryption")}, 2);
-    return TRUE;
+    return;
+}
+
+static void reasm_drop(void *ctx, SimPacket *pkt, const char *reason)
+{
+    Mitm *mi = ctx;
+    sim_trace_packet(mi->node->world->trace, SIM_TRACE_DROP, mi->node->name, NULL, sim_packet_data(pkt), pkt->len,
+                     pkt->uid, reason);
+    sim_packet_unref(pkt);
+}
+
+/* The attacker works on whole datagrams, as a real one would: fragments are held until the datagram
+ * is complete, which is then attacked and sent on (the stack fragments it again for the link). */
+static NetForwardVerdict forward_hook(void *ctx, SimPacket **pkt, const char **reason)
+{
+    Mitm *mi = ctx;
+    (void)reason;
+    const uint8_t *d = sim_packet_data(*pkt);
+    size_t len = (*pkt)->len;
+    gboolean fragment = (len >= 20 && (d[0] >> 4) == 4 && (((unsigned)d[6] << 8 | d[7]) & 0x3fff)) ||
+                        (len >= 48 && (d[0] >> 4) == 6 && d[6] == 44);
+    if (!fragment) {
+        attack(mi, pkt);
+        return NET_FORWARD_PASS;
+    }
+    SimPacket *whole = ip_reasm_input(mi->reasm, *pkt);
+    *pkt = NULL;
+    if (whole) {
+        attack(mi, &whole);
+        net_stack_inject(net_stack_of(mi->node), whole);
+    }
+    return NET_FORWARD_TAKEN;
 }
 
 static void mitm_free(void *impl)
 {
     Mitm *mi = impl;
     g_ptr_array_free(mi->pending, TRUE); /* replays the run ended before */
+    ip_reasm_free(mi->reasm);
     g_free(mi);
 }
 
@@ -191,6 +224,7 @@ static gboolean mitm_create(SimNode *node, const SimConfig *cfg, GError **error)
     Mitm *mi = g_new0(Mitm, 1);
     mi->node = node;
     mi->pending = g_ptr_array_new_with_free_func(replay_free);
+    mi->reasm = ip_reasm_new(node->world->engine, reasm_drop, mi);
     mi->strip = sim_config_bool(cfg, "strip-encryption");
     mi->tamper_every = sim_config_int(cfg, "tamper-esp-every");
     mi->replay_every = sim_config_int(cfg, "replay-esp-every");

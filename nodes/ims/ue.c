@@ -281,9 +281,17 @@ static void start_registration(Ue *u)
 }
 
 /* The 401: verify the network, answer, set up the SAs (TS 33.203 §6.1.1, §7.2). */
+#define UE_MAX_REGISTERS 4 /* per procedure: a network that keeps challenging is not answered for ever */
+
 static void on_challenge(Ue *u, const osip_message_t *resp)
 {
     u->challenges++;
+    if (u->attempt_registers >= UE_MAX_REGISTERS) {
+        fail(u, "too many challenges");
+        remove_sas(u);
+        u->state = UE_IDLE;
+        return;
+    }
     const char *text = sip_message_get_header(resp, "WWW-Authenticate", 0);
     SipAuth *a = text ? sip_auth_parse(text, NULL) : NULL;
     const char *nonce = a ? sip_auth_get(a, "nonce") : NULL;
