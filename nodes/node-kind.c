@@ -2,6 +2,9 @@
 #include "nodes/node-kind.h"
 #include "nodes/attackers/mitm.h"
 #include "nodes/host/host.h"
+#include "nodes/ims/hss.h"
+#include "nodes/ims/icscf.h"
+#include "nodes/ims/scscf.h"
 #include "nodes/ims/pcscf.h"
 #include "nodes/ims/subscriber.h"
 #include "nodes/ims/ue.h"
@@ -13,6 +16,9 @@ static const SimNodeKind *const node_kinds[] = {
     &sim_node_kind_ue,
     &sim_node_kind_pcscf,
     &sim_node_kind_mitm,
+    &sim_node_kind_hss,
+    &sim_node_kind_icscf,
+    &sim_node_kind_scscf,
     NULL,
 };
 
@@ -21,6 +27,7 @@ static const SimActionKind *const action_kinds[] = {
     &sim_action_tcp_send,
     &sim_action_register,
     &sim_action_deregister,
+    &sim_action_network_deregister,
     NULL,
 };
 
