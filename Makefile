@@ -2,7 +2,7 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-SCENARIO   ?= scenarios/demo-udp-tcp.ini
+SCENARIO   ?= scenarios/registration.ini
 CMAKE_FLAGS ?= -DPRESIM_WERROR=ON
 
 .PHONY: all setup build run test bench test-asan clean

@@ -90,6 +90,23 @@ void report_print_text(const SimReport *report, FILE *out)
             }
         }
     }
+    const SimReportItem *ues = sim_report_lookup(report, "ues");
+    if (ues && ues->children->len) {
+        fprintf(out, "\nUEs\n");
+        for (guint i = 0; i < ues->children->len; i++) {
+            const SimReportItem *u = ues->children->pdata[i];
+            fprintf(out, "  %-8s %-26s Rel-%s  %-10s registrations %s (re %s)  latency %s ms  %s  confidentiality: %s",
+                    u->key, text(u, "impi"), text(u, "release"), text(u, "state"), text(u, "registrations"),
+                    text(u, "reregistrations"), text(u, "registration_latency_ms"), text(u, "algorithms"),
+                    text(u, "confidentiality"));
+            const SimReportItem *esp = child(u, "esp");
+            if (esp)
+                fprintf(out, "  ESP +%s B/msg", text(esp, "bytes_added_per_message"));
+            if (child(u, "last_failure"))
+                fprintf(out, "  last failure: %s", text(u, "last_failure"));
+            fprintf(out, "\n");
+        }
+    }
     const SimReportItem *links = sim_report_lookup(report, "links");
     if (links && links->children->len) {
         fprintf(out, "\nLinks\n");
