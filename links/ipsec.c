@@ -286,3 +286,20 @@ void net_ipsec_stats(const NetIpsec *ipsec, NetIpsecStats *out)
 {
     *out = ipsec->stats;
 }
+
+void net_ipsec_report(const NetIpsec *ipsec, SimReport *r)
+{
+    const NetIpsecStats *st = &ipsec->stats;
+    sim_report_begin(r, "esp");
+    sim_report_uint(r, "sealed", st->sealed);
+    sim_report_uint(r, "opened", st->opened);
+    sim_report_uint(r, "bytes_added", st->bytes_added);
+    sim_report_double(r, "bytes_added_per_message", st->sealed ? (double)st->bytes_added / (double)st->sealed : 0.0, 2);
+    sim_report_uint(r, "bad_icv", st->bad_icv);
+    sim_report_uint(r, "replayed", st->replayed);
+    sim_report_uint(r, "unknown_spi", st->unknown_spi);
+    sim_report_uint(r, "malformed", st->malformed);
+    sim_report_uint(r, "selector_mismatch", st->selector_mismatch);
+    sim_report_uint(r, "policy_drops", st->policy_drops);
+    sim_report_end(r);
+}

@@ -16,6 +16,7 @@
  */
 #pragma once
 #include "links/net-stack.h"
+#include "sim-core/sim-report.h"
 #include "protocols/ipsec/esp-sa.h"
 
 typedef struct NetIpsec NetIpsec;
@@ -51,3 +52,5 @@ typedef struct {
 } NetIpsecStats;
 
 void net_ipsec_stats(const NetIpsec *ipsec, NetIpsecStats *out);
+/* Writes the counters as a section "esp" of the node's report, with the overhead per message. */
+void net_ipsec_report(const NetIpsec *ipsec, SimReport *report);

@@ -37,7 +37,7 @@ static gboolean strip_list(osip_message_t *m, const char *header)
     gboolean changed = FALSE;
     for (guint i = 0; i < list->len;) {
         SecAgreeAlgs a;
-        if (sec_agree_algs(list->pdata[i], &a) && a.has_ealg && a.ealg != ESP_ENCR_NULL) {
+        if (sec_agree_algs(list->pdata[i], &a) && sec_agree_encrypts(&a)) {
             g_ptr_array_remove_index(list, i);
             changed = TRUE;
         } else {

@@ -244,6 +244,24 @@ static void forward_to(Pcscf *p, SipTxn *server, osip_message_t *m, const SipPee
     p->forwarded++;
 }
 
+/* The REGISTER as it goes to the core (TS 24.229 §5.2.2): the sec-agree headers stop here; Path
+ * (RFC 3327) and P-Visited-Network-ID are added; integrity-protected tells the S-CSCF how it came. */
+static osip_message_t *register_for_core(Pcscf *p, const osip_message_t *req, const char *integrity,
+                                        const char *confidentiality)
+{
+    osip_message_t *m = sip_message_clone(req);
+    static const char *const strip[] = {"Security-Client", "Security-Verify", "Require", "Proxy-Require"};
+    for (guint i = 0; i < G_N_ELEMENTS(strip); i++)
+        sip_message_remove_header(m, strip[i]);
+    g_autofree char *host = ims_host_name(p->node);
+    g_autofree char *path = g_strdup_printf("<sip:term@%s:%d;lr>", host, IMS_SIP_PORT);
+    sip_message_add_header(m, "Path", path, NULL);
+    sip_message_add_header(m, "P-Visited-Network-ID", p->node->domain && *p->node->domain ? p->node->domain : host,
+                           NULL);
+    mark_authorization(m, integrity, confidentiality);
+    return m;
+}
+
 static PcscfUe *ue_get(Pcscf *p, const char *impi)
 {
     PcscfUe *u = g_hash_table_lookup(p->ues, impi);
@@ -301,21 +319,11 @@ static void on_register_unprotected(Pcscf *p, SipTxn *txn, const osip_message_t 
     u->ue_offered_encryption = FALSE;
     for (guint i = 0; i < offer->len; i++) {
         SecAgreeAlgs a;
-        if (sec_agree_algs(offer->pdata[i], &a) && a.has_ealg && a.ealg != ESP_ENCR_NULL)
+        if (sec_agree_algs(offer->pdata[i], &a) && sec_agree_encrypts(&a))
             u->ue_offered_encryption = TRUE;
     }
     u->state = UE_CHALLENGING;
-    osip_message_t *m = sip_message_clone(req);
-    /* TS 24.229 §5.2.2: sec-agree headers stop here; Path and P-Visited-Network-ID are added. */
-    sip_message_remove_header(m, "Security-Client");
-    sip_message_remove_header(m, "Require");
-    sip_message_remove_header(m, "Proxy-Require");
-    g_autofree char *host = ims_host_name(p->node);
-    g_autofree char *path = g_strdup_printf("<sip:term@%s:%d;lr>", host, IMS_SIP_PORT);
-    sip_message_add_header(m, "Path", path, NULL);
-    sip_message_add_header(m, "P-Visited-Network-ID", p->node->domain && *p->node->domain ? p->node->domain : host,
-                           NULL);
-    mark_authorization(m, "no", NULL);
+    osip_message_t *m = register_for_core(p, req, "no", NULL);
     SipPeer core;
     if (!core_peer(p, &core)) {
         sip_message_free(m);
@@ -363,18 +371,7 @@ static void on_register_protected(Pcscf *p, SipTxn *txn, const osip_message_t *r
         }
         g_string_free(why, TRUE);
     }
-    osip_message_t *m = sip_message_clone(req);
-    sip_message_remove_header(m, "Security-Client");
-    sip_message_remove_header(m, "Security-Verify");
-    sip_message_remove_header(m, "Require");
-    sip_message_remove_header(m, "Proxy-Require");
-    g_autofree char *host = ims_host_name(p->node);
-    g_autofree char *path = g_strdup_printf("<sip:term@%s:%d;lr>", host, IMS_SIP_PORT);
-    sip_message_add_header(m, "Path", path, NULL);
-    sip_message_add_header(m, "P-Visited-Network-ID", p->node->domain && *p->node->domain ? p->node->domain : host,
-                           NULL);
-    gboolean encrypted = u->chosen.has_ealg && u->chosen.ealg != ESP_ENCR_NULL;
-    mark_authorization(m, "yes", encrypted ? "yes" : "no");
+    osip_message_t *m = register_for_core(p, req, "yes", sec_agree_encrypts(&u->chosen) ? "yes" : "no");
     if (u->state == UE_SA_PENDING)
         u->state = UE_AUTHENTICATING;
     SipPeer core;
@@ -479,7 +476,7 @@ static void on_register_answer(Pcscf *p, Fwd *f, osip_message_t *resp)
         if (first) {
             u->registrations++;
             u->registered_at = sim_world_now(p->node->world);
-            gboolean enc = u->chosen.has_ealg && u->chosen.ealg != ESP_ENCR_NULL;
+            gboolean enc = sec_agree_encrypts(&u->chosen);
             const char *conf = enc ? "ipsec-esp"
                                : !p->encrypt && p->release >= 6 ? "trusted-access-network"
                                : u->ue_offered_encryption ? "not provided"
@@ -700,17 +697,7 @@ static void pcscf_report(SimNode *node, SimReport *r)
     sim_report_bool(r, "verify_security", p->verify);
     sim_report_uint(r, "forwarded", p->forwarded);
     sim_report_uint(r, "unprotected_rejected", p->rejected_unprotected);
-    NetIpsecStats st;
-    net_ipsec_stats(net_ipsec_of(net_stack_of(node)), &st);
-    sim_report_begin(r, "esp");
-    sim_report_uint(r, "sealed", st.sealed);
-    sim_report_uint(r, "opened", st.opened);
-    sim_report_uint(r, "bad_icv", st.bad_icv);
-    sim_report_uint(r, "replayed", st.replayed);
-    sim_report_uint(r, "unknown_spi", st.unknown_spi);
-    sim_report_uint(r, "policy_drops", st.policy_drops);
-    sim_report_uint(r, "bytes_added", st.bytes_added);
-    sim_report_end(r);
+    net_ipsec_report(net_ipsec_of(net_stack_of(node)), r);
     sim_report_begin(r, "ues");
     for (guint i = 0; i < p->ue_order->len; i++) {
         PcscfUe *u = p->ue_order->pdata[i];

@@ -114,3 +114,8 @@ char *sec_agree_algs_text(const SecAgreeAlgs *a)
 {
     return g_strdup_printf("%s/%s", esp_auth_alg_to_string(a->alg), a->has_ealg ? esp_encr_alg_to_string(a->ealg) : "-");
 }
+
+gboolean sec_agree_encrypts(const SecAgreeAlgs *a)
+{
+    return a->has_ealg && a->ealg != ESP_ENCR_NULL;
+}

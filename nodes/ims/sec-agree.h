@@ -43,5 +43,7 @@ const SipSecMechanism *sec_agree_pcscf_select(const GPtrArray *own, const GPtrAr
 const SipSecMechanism *sec_agree_ue_select(int release, const GPtrArray *server);
 /* The endpoint parameters (spi-c, spi-s, port-c, port-s) of a mechanism; FALSE if one is missing. */
 gboolean sec_agree_endpoint(const SipSecMechanism *mech, SecAgreeEndpoint *out);
+/* TRUE when ALGS encrypt (an ealg other than null). */
+gboolean sec_agree_encrypts(const SecAgreeAlgs *algs);
 /* "hmac-sha-1-96/aes-cbc", "hmac-md5-96/-" (no ealg) for reports. */
 char *sec_agree_algs_text(const SecAgreeAlgs *algs);

@@ -404,7 +404,7 @@ static void on_final(Ue *u, const osip_message_t *resp)
             u->registrations++;
             u->latency = now - u->started;
         }
-        gboolean enc = u->chosen.has_ealg && u->chosen.ealg != ESP_ENCR_NULL;
+        gboolean enc = sec_agree_encrypts(&u->chosen);
         g_autofree char *algs = sec_agree_algs_text(&u->chosen);
         SimAttr attrs[] = {
             SIM_ATTR_S("impu", u->impu),
@@ -586,8 +586,6 @@ static void ue_report(SimNode *node, SimReport *r)
     Ue *u = node->impl;
     SipNodeStats s;
     sip_node_stats(u->sip, &s);
-    NetIpsecStats e;
-    net_ipsec_stats(net_ipsec_of(net_stack_of(node)), &e);
     sim_report_begin(r, "ues");
     sim_report_begin(r, node->name);
     sim_report_string(r, "impi", u->impi);
@@ -606,7 +604,7 @@ static void ue_report(SimNode *node, SimReport *r)
             sim_report_double(r, "reregistration_latency_ms", (double)u->rereg_latency / 1e6, 6);
         g_autofree char *algs = sec_agree_algs_text(&u->chosen);
         sim_report_string(r, "algorithms", algs);
-        gboolean enc = u->chosen.has_ealg && u->chosen.ealg != ESP_ENCR_NULL;
+        gboolean enc = sec_agree_encrypts(&u->chosen);
         sim_report_string(r, "confidentiality", enc ? "ipsec-esp" : "not provided");
     }
     sim_report_begin(r, "sip");
@@ -616,14 +614,7 @@ static void ue_report(SimNode *node, SimReport *r)
     sim_report_uint(r, "bytes_sent", s.bytes_sent);
     sim_report_uint(r, "bytes_received", s.bytes_received);
     sim_report_end(r);
-    sim_report_begin(r, "esp");
-    sim_report_uint(r, "sealed", e.sealed);
-    sim_report_uint(r, "opened", e.opened);
-    sim_report_uint(r, "bytes_added", e.bytes_added);
-    sim_report_double(r, "bytes_added_per_message", e.sealed ? (double)e.bytes_added / (double)e.sealed : 0.0, 2);
-    sim_report_uint(r, "bad_icv", e.bad_icv);
-    sim_report_uint(r, "replayed", e.replayed);
-    sim_report_end(r);
+    net_ipsec_report(net_ipsec_of(net_stack_of(node)), r);
     sim_report_end(r);
     sim_report_end(r);
 }
