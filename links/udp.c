@@ -121,6 +121,12 @@ gboolean udp_socket_bind(UdpSocket *sock, const SimAddr *local, uint16_t port, G
 gboolean udp_socket_sendto(UdpSocket *sock, const void *data, size_t len, const SimAddr *dst, uint16_t dport,
                            GError **error)
 {
+    return udp_socket_sendto_from(sock, data, len, NULL, dst, dport, error);
+}
+
+gboolean udp_socket_sendto_from(UdpSocket *sock, const void *data, size_t len, const SimAddr *from, const SimAddr *dst,
+                                uint16_t dport, GError **error)
+{
     if (!sock->port && !udp_socket_bind(sock, NULL, 0, error))
         return FALSE;
     if (len > 65535 - 8) {
@@ -128,7 +134,9 @@ gboolean udp_socket_sendto(UdpSocket *sock, const void *data, size_t len, const 
         return FALSE;
     }
     SimAddr src = {.family = dst->family}; /* unspecified: the stack traces the drop as no-route */
-    if (!sim_addr_is_unspecified(&sock->local) && sock->local.family == dst->family)
+    if (from && from->family == dst->family && net_stack_is_local(sock->stack, from))
+        src = *from;
+    else if (!sim_addr_is_unspecified(&sock->local) && sock->local.family == dst->family)
         src = sock->local;
     else
         (void)net_stack_select_source(sock->stack, dst, &src);

@@ -26,6 +26,10 @@ uint16_t udp_socket_port(const UdpSocket *sock);
  * datagram is too large or there is no route. */
 gboolean udp_socket_sendto(UdpSocket *sock, const void *data, size_t len, const SimAddr *dst, uint16_t dport,
                            GError **error);
+/* As udp_socket_sendto() from local address SRC (one of the node's): a server answers from the address
+ * it was reached at, as a socket bound to that address would. */
+gboolean udp_socket_sendto_from(UdpSocket *sock, const void *data, size_t len, const SimAddr *src, const SimAddr *dst,
+                                uint16_t dport, GError **error);
 NetStack *udp_socket_stack(const UdpSocket *sock);
 
 /* Wired by net-stack.c. */

@@ -26,6 +26,25 @@ gboolean ims_node_address(const SimNode *node, SimAddr *out)
     return FALSE;
 }
 
+gboolean ims_node_address_toward(const SimNode *target, const SimNode *from, SimAddr *out)
+{
+    for (guint i = 0; i < target->ifaces->len; i++) {
+        const SimIface *ti = target->ifaces->pdata[i];
+        for (guint a = 0; a < ti->addrs->len; a++) {
+            const SimPrefix *tp = &g_array_index(ti->addrs, SimPrefix, a);
+            for (guint k = 0; k < from->ifaces->len; k++) {
+                const SimIface *fi = from->ifaces->pdata[k];
+                for (guint b = 0; b < fi->addrs->len; b++)
+                    if (sim_prefix_contains(tp, &g_array_index(fi->addrs, SimPrefix, b).addr)) {
+                        *out = tp->addr;
+                        return TRUE;
+                    }
+            }
+        }
+    }
+    return ims_node_address(target, out);
+}
+
 gboolean ims_resolve(const SimWorld *world, const char *host, SimAddr *out)
 {
     g_autofree char *h = g_strdup(host);

@@ -21,6 +21,9 @@ char *ims_host_name(const SimNode *node);
 char *ims_sip_uri(const SimNode *node);
 /* The node's primary address (see above); FALSE when it has none. */
 gboolean ims_node_address(const SimNode *node, SimAddr *out);
+/* TARGET's address on a prefix FROM also has an address on (the neighbour's own side of a shared
+ * link), else its primary address. */
+gboolean ims_node_address_toward(const SimNode *target, const SimNode *from, SimAddr *out);
 /* Resolves HOST (a host name, a node name, or an IPv4/IPv6 literal, with or without [brackets]). */
 gboolean ims_resolve(const SimWorld *world, const char *host, SimAddr *out);
 /* Resolves the host part of a SIP URI ("sip:scscf1.home.net:5060;lr"), with its port (5060 if

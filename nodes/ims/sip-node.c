@@ -49,9 +49,26 @@ void sip_peer_udp(SipPeer *out, const SimAddr *addr, uint16_t port, uint16_t loc
     out->reliable = FALSE;
 }
 
+void sip_peer_udp_from(SipPeer *out, const SimAddr *addr, uint16_t port, const SimAddr *local, uint16_t local_port)
+{
+    sip_peer_udp(out, addr, port, local_port);
+    if (local && local->family != SIM_AF_NONE) {
+        memcpy(out->addr + out->len, local, sizeof *local);
+        out->len = (guint8)(out->len + sizeof *local);
+    }
+}
+
+gboolean sip_peer_udp_local(const SipPeer *peer, SimAddr *local)
+{
+    if (peer->len != 2 * sizeof(SimAddr) + 4)
+        return FALSE;
+    memcpy(local, peer->addr + sizeof(SimAddr) + 4, sizeof *local);
+    return TRUE;
+}
+
 gboolean sip_peer_udp_get(const SipPeer *peer, SimAddr *addr, uint16_t *port, uint16_t *local_port)
 {
-    if (peer->len != sizeof(SimAddr) + 4)
+    if (peer->len != sizeof(SimAddr) + 4 && peer->len != 2 * sizeof(SimAddr) + 4)
         return FALSE;
     memcpy(addr, peer->addr, sizeof *addr);
     *port = (uint16_t)(peer->addr[sizeof *addr] << 8 | peer->addr[sizeof *addr + 1]);
@@ -114,7 +131,9 @@ static gboolean tp_send(gpointer ctx, const SipPeer *to, const guint8 *data, siz
     if (!p)
         return FALSE;
     GError *err = NULL;
-    if (!udp_socket_sendto(p->sock, data, len, &addr, port, &err)) {
+    SimAddr local;
+    gboolean have_local = sip_peer_udp_local(to, &local);
+    if (!udp_socket_sendto_from(p->sock, data, len, have_local ? &local : NULL, &addr, port, &err)) {
         g_debug("%s: SIP send failed: %s", sn->node->name, err->message);
         g_error_free(err);
         return FALSE;
@@ -203,7 +222,7 @@ static void on_datagram(UdpSocket *sock, const uint8_t *data, size_t len, const 
     SipNode *sn = p->sn;
     (void)sock;
     SipPeer from;
-    sip_peer_udp(&from, src, sport, p->port);
+    sip_peer_udp_from(&from, src, sport, &ip->dst, p->port);
     sn->stats.bytes_received += len;
     message_event(sn, "sip-rx", data, len, &from);
     sn->arrival = ip;

@@ -26,7 +26,11 @@ typedef struct {
 
 /* A UDP peer: remote address and port, and the local port to send from. */
 void sip_peer_udp(SipPeer *out, const SimAddr *addr, uint16_t port, uint16_t local_port);
+/* The same with the local address to send from (what the peer reached us at): answers leave from it,
+ * so they match the IPsec selectors set up for that address. */
+void sip_peer_udp_from(SipPeer *out, const SimAddr *addr, uint16_t port, const SimAddr *local, uint16_t local_port);
 gboolean sip_peer_udp_get(const SipPeer *peer, SimAddr *addr, uint16_t *port, uint16_t *local_port);
+gboolean sip_peer_udp_local(const SipPeer *peer, SimAddr *local);
 
 /* The SIP endpoint of NODE (which must have an IP stack). Freed with sip_node_free(). */
 SipNode *sip_node_new(SimNode *node, const SipNodeHandlers *handlers, void *user);

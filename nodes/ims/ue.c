@@ -101,6 +101,11 @@ static void remove_sas(Ue *u)
     net_ipsec_remove_sa(ipsec, u->mine.spi_s, ESP_SA_INBOUND);
     net_ipsec_remove_sa(ipsec, u->theirs.spi_s, ESP_SA_OUTBOUND);
     net_ipsec_remove_sa(ipsec, u->theirs.spi_c, ESP_SA_OUTBOUND);
+    for (int i = 0; i < 2; i++) {
+        NetIpsecSelector req = {.local = u->my_addr, .remote = u->pcscf_addr,
+                                .local_port = i ? u->mine.port_s : u->mine.port_c, .proto = NET_PROTO_UDP};
+        net_ipsec_unrequire(ipsec, &req);
+    }
     u->sas = FALSE;
 }
 
@@ -131,6 +136,12 @@ static gboolean install_sas(Ue *u, const uint8_t ck[16], const uint8_t ik[16])
             remove_sas(u);
             return FALSE;
         }
+    }
+    /* TS 33.203 §7.1: while the SAs exist, the protected ports take nothing unprotected. */
+    for (int i = 0; i < 2; i++) {
+        NetIpsecSelector req = {.local = u->my_addr, .remote = u->pcscf_addr,
+                                .local_port = i ? u->mine.port_s : u->mine.port_c, .proto = NET_PROTO_UDP};
+        net_ipsec_require(ipsec, &req);
     }
     u->sas = TRUE;
     g_autofree char *algs = sec_agree_algs_text(&u->chosen);
@@ -262,7 +273,7 @@ static void fresh_spis(Ue *u)
 static void start_registration(Ue *u)
 {
     SimNode *p = sim_world_find_node(u->node->world, u->pcscf);
-    if (!p || !ims_node_address(p, &u->pcscf_addr) || !net_stack_select_source(net_stack_of(u->node), &u->pcscf_addr, &u->my_addr)) {
+    if (!p || !ims_node_address_toward(p, u->node, &u->pcscf_addr) || !net_stack_select_source(net_stack_of(u->node), &u->pcscf_addr, &u->my_addr)) {
         fail(u, "no route to the P-CSCF");
         return;
     }

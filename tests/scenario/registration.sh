@@ -49,6 +49,12 @@ ts "$tmp/bad.txt" -r "$out/trace.pcapng" -o esp.enable_encryption_decode:TRUE "$
     -d udp.port==5062,sip -d udp.port==5064,sip -d udp.port==5066,sip -d udp.port==5068,sip \
     -Y '_ws.malformed || _ws.expert.severity >= error'
 check "no malformed packet or error in the decrypted trace" test "$(lines "$tmp/bad.txt")" -eq 0
+plain=$(count "$out/trace.pcapng" 'udp.port in {5062,5064,5066,5068}')
+check "no unprotected packet on the protected ports ($plain)" test "$plain" -eq 0
+probe=$(count "$out/trace.pcapng" 'udp.port in {5060,5061}')
+check "... and the filter does match SIP on other ports ($probe)" test "$probe" -gt 0
+check "every UE's ESP opened something (answers came through the SAs)" \
+    test "$(jget "$S" ues.ue1.esp.opened)" -ge 1 -a "$(jget "$S" ues.ue2.esp.opened)" -ge 1
 ts "$tmp/nokeys.txt" -r "$out/trace.pcapng" -Y 'esp && sip'
 check "without the keys no SIP is readable inside ESP" test "$(lines "$tmp/nokeys.txt")" -eq 0
 
