@@ -5,8 +5,8 @@
  * after its "# source:" line), a duplicate key or case name, trailing white space, a CR, bad UTF-8,
  * a field that the file type does not know, a missing or wrong-sized field are errors naming
  * FILE:LINE, never skipped. The file type comes from the file name (milenage.txt, hmac.txt,
- * aes-cbc-esp.txt, des-ede3-cbc.txt, digest.txt, aka-digest.txt, gba-kdf.txt); any other name is an
- * error. Every case is recomputed through presim's own modules (protocols/aka, http, gba, ipsec).
+ * aes-cbc-esp.txt, des-ede3-cbc.txt, digest.txt, aka-digest.txt, gba-kdf.txt, or such a stem followed
+ * by '-', '_' or '.' as in milenage-extra.txt); any other name is an error. Every case is recomputed through presim's own modules (protocols/aka, http, gba, ipsec).
  *
  * Output (stdout): one line per mismatching field, "FILE:LINE: case NAME: FIELD: expected X, got Y"
  * (LINE is the field's line; X and Y in hex as in the file, or words for results), errors as
@@ -882,9 +882,21 @@ static void run_file(const char *path, gboolean verbose, int *passed, int *faile
     Ctx ctx = {.path = path};
     gchar *base = g_path_get_basename(path);
     void (*check)(Ctx *, const Case *) = NULL;
-    for (size_t i = 0; i < G_N_ELEMENTS(FILE_TYPES); i++)
-        if (strcmp(base, FILE_TYPES[i].name) == 0)
+    /* "milenage.txt", or a name that starts with a type's stem and a separator ("milenage-extra.txt",
+     * "hmac_rfc4231.txt"), so more vector files of a kind can sit beside the shared ones. The longest
+     * matching stem wins ("aes-cbc-esp" before a shorter one). */
+    size_t best = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(FILE_TYPES); i++) {
+        const char *name = FILE_TYPES[i].name;
+        size_t stem = strlen(name) - strlen(".txt");
+        gboolean exact = strcmp(base, name) == 0;
+        gboolean prefixed = strncmp(base, name, stem) == 0 && strchr("-_.", base[stem]) && base[stem] != '\0' &&
+                            g_str_has_suffix(base, ".txt") && strcmp(base + stem, ".txt") != 0;
+        if ((exact || prefixed) && stem > best) {
+            best = stem;
             check = FILE_TYPES[i].check;
+        }
+    }
     g_free(base);
     gchar *text = NULL;
     gsize len = 0;
