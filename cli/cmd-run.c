@@ -14,6 +14,9 @@
 #include "cli/cli.h"
 #include "links/pcapng-writer.h"
 #include "presim-config.h"
+#if PRESIM_HAVE_NS3
+#include "sim-core/ns3/sim-backend-ns3.h"
+#endif
 #include "scenarios/scenario-build.h"
 #include "sim-core/sim-host-clock.h"
 #include <errno.h>
@@ -151,7 +154,7 @@ int cli_run(int argc, char **argv)
         {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of every random stream (overrides scenario.seed)", "N"},
         {"until", 0, 0, G_OPTION_ARG_STRING, &until_text, "Stop at this simulated time if before the duration", "T"},
         {"out", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, "Output folder (default: out/<scenario name>)", "DIR"},
-        {"engine", 0, 0, G_OPTION_ARG_STRING, &engine, "Engine back end: builtin (default)", "NAME"},
+        {"engine", 0, 0, G_OPTION_ARG_STRING, &engine, "Engine back end: builtin (default) or ns3", "NAME"},
         {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a scenario key, e.g. link.r-b.loss=5% (repeatable)",
          "GROUP.KEY=VALUE"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress bar and no summary", NULL},
@@ -184,9 +187,15 @@ int cli_run(int argc, char **argv)
         g_error_free(err);
         return CLI_BAD_INPUT;
     }
+    gboolean want_ns3 = FALSE;
     if (engine && !g_str_equal(engine, "builtin")) {
-        fprintf(stderr, "presim run: --engine: '%s' is not available in this build (available: builtin)\n", engine);
-        return CLI_BAD_INPUT;
+        if (PRESIM_HAVE_NS3 && g_str_equal(engine, "ns3")) {
+            want_ns3 = TRUE;
+        } else {
+            fprintf(stderr, "presim run: --engine: '%s' is not available in this build (available: builtin%s)\n",
+                    engine, PRESIM_HAVE_NS3 ? ", ns3" : "");
+            return CLI_BAD_INPUT;
+        }
     }
     if (seed < -1) {
         fprintf(stderr, "presim run: --seed: must not be negative\n");
@@ -208,7 +217,16 @@ int cli_run(int argc, char **argv)
     SimTime end = sc->duration < until ? sc->duration : until;
     if (!out_dir)
         out_dir = g_build_filename("out", sc->name, NULL);
-    ScenarioWorld *sw = scenario_world_build(sc, NULL, &err);
+    SimBackend *backend = NULL; /* NULL: the built-in one */
+#if PRESIM_HAVE_NS3
+    if (want_ns3 && !(backend = sim_backend_ns3_new())) {
+        fprintf(stderr, "presim run: --engine ns3: the ns-3 simulator could not be set up\n");
+        scenario_free(sc);
+        return CLI_RUNTIME;
+    }
+#endif
+    (void)want_ns3;
+    ScenarioWorld *sw = scenario_world_build(sc, backend, &err);
     if (!sw) {
         fprintf(stderr, "%s\n", err->message);
         g_error_free(err);
