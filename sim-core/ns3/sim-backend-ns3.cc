@@ -2,7 +2,8 @@
  *
  * DESIGN NOTES
  * Each schedule() becomes Simulator::Schedule of a small trampoline carrying our id; the id maps to
- * the ns-3 EventId (for cancel) and to the callback. ns-3 orders events by (time, uid) with uids given
+ * the ns-3 EventId (for cancel) and to the callback. Costs: two hash-table updates per event on
+ * top of ns-3's own scheduling. ns-3 orders events by (time, uid) with uids given
  * in scheduling order, so equal times run in insertion order, as the contract of sim-backend.h asks,
  * and the event order is the built-in back end's.
  *
@@ -15,7 +16,6 @@
  * <cstring> comes first: ns-3.37's hash-function.h uses memcpy without it under GCC 12.
  */
 #include <cstring>
-#include <map>
 #include <unordered_map>
 
 #include <ns3/core-module.h>
@@ -35,7 +35,7 @@ struct Ns3Backend {
     SimBackend iface; /* first: the engine calls through it */
     uint64_t next_id = 1;
     std::unordered_map<uint64_t, Pending> events;
-    std::map<SimTime, uint64_t> per_time; /* pending events per timestamp */
+    std::unordered_map<SimTime, uint64_t> per_time; /* pending events per timestamp (exact lookups only) */
     uint64_t executed = 0;
     bool stop_requested = false;
     SimTime until = SIM_TIME_NEVER;
