@@ -678,12 +678,7 @@ static gboolean pcscf_create(SimNode *node, const SimConfig *cfg, GError **error
     node->impl_free = pcscf_free;
     static const SipNodeHandlers h = {.request = on_request, .response = on_response, .failure = on_failure};
     p->sip = sip_node_new(node, &h, p);
-    if (p->port_c == p->port_s || p->port_c == IMS_SIP_PORT || p->port_s == IMS_SIP_PORT) {
-        g_set_error(error, SIM_PARSE_ERROR, 0, "port-c, port-s and 5060 must differ");
-        return FALSE;
-    }
-    return sip_node_listen(p->sip, IMS_SIP_PORT, error) && sip_node_listen(p->sip, p->port_c, error) &&
-           sip_node_listen(p->sip, p->port_s, error);
+    return sip_node_listen_sec_agree(p->sip, p->port_c, p->port_s, error);
 }
 
 static void pcscf_report(SimNode *node, SimReport *r)

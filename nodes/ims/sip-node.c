@@ -325,6 +325,17 @@ gboolean sip_node_listen(SipNode *sn, uint16_t port, GError **error)
     return TRUE;
 }
 
+gboolean sip_node_listen_sec_agree(SipNode *sn, uint16_t port_c, uint16_t port_s, GError **error)
+{
+    if (port_c == port_s || port_c == IMS_SIP_PORT || port_s == IMS_SIP_PORT) {
+        g_set_error(error, SIP_MESSAGE_ERROR, SIP_MESSAGE_ERROR_INVALID, "port-c, port-s and %d must differ",
+                    IMS_SIP_PORT);
+        return FALSE;
+    }
+    return sip_node_listen(sn, IMS_SIP_PORT, error) && sip_node_listen(sn, port_c, error) &&
+           sip_node_listen(sn, port_s, error);
+}
+
 void sip_node_unlisten(SipNode *sn, uint16_t port)
 {
     Port *p = find_port(sn, port);

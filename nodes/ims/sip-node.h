@@ -39,6 +39,9 @@ SimNode *sip_node_sim_node(const SipNode *sn);
 /* Receives SIP on UDP PORT (every address of the node). */
 gboolean sip_node_listen(SipNode *sn, uint16_t port, GError **error);
 void sip_node_unlisten(SipNode *sn, uint16_t port);
+/* Listens on 5060 and on the protected client and server ports of TS 33.203 §7.1, which must all
+ * differ. */
+gboolean sip_node_listen_sec_agree(SipNode *sn, uint16_t port_c, uint16_t port_s, GError **error);
 
 /* Sends REQ (taken over) in a new client transaction. NULL with an error if it cannot be sent. */
 SipTxn *sip_node_send_request(SipNode *sn, osip_message_t *req, const SipPeer *to, GError **error);

@@ -584,12 +584,7 @@ static gboolean ue_create(SimNode *node, const SimConfig *cfg, GError **error)
         return FALSE;
     static const SipNodeHandlers h = {.request = on_request, .response = on_response, .failure = on_failure};
     u->sip = sip_node_new(node, &h, u);
-    if (u->mine.port_c == u->mine.port_s || u->mine.port_c == IMS_SIP_PORT || u->mine.port_s == IMS_SIP_PORT) {
-        g_set_error(error, SIM_PARSE_ERROR, 0, "port-c, port-s and 5060 must differ");
-        return FALSE;
-    }
-    return sip_node_listen(u->sip, IMS_SIP_PORT, error) && sip_node_listen(u->sip, u->mine.port_c, error) &&
-           sip_node_listen(u->sip, u->mine.port_s, error);
+    return sip_node_listen_sec_agree(u->sip, u->mine.port_c, u->mine.port_s, error);
 }
 
 static void ue_report(SimNode *node, SimReport *r)
