@@ -15,6 +15,9 @@ typedef struct {
     const char *summary;
     const SimKeySpec *keys; /* kind-specific keys; "kind" and "domain" are common to all */
     gboolean forwarding;    /* its IP stack forwards packets (routers) */
+    /* Cross-key checks at load time, so errors carry FILE:LINE (as for actions); may be NULL.
+     * On failure sets *BAD_KEY to the key at fault (NULL: the group). */
+    gboolean (*check)(const char *name, const SimConfig *cfg, const char **bad_key, GError **error);
     /* Builds the node's state once its interfaces, links and stack exist (node->impl). */
     gboolean (*create)(SimNode *node, const SimConfig *cfg, GError **error);
     /* At time 0. May be NULL. */

@@ -570,6 +570,16 @@ static void load_node(Loader *l, Scenario *sc, SrcGroup *g, const char *name)
         g_assert_not_reached();
     static const char *const skip[] = {"kind", NULL};
     gboolean ok = fill_config(l, g, n->cfg, skip);
+    if (ok && kind->check) {
+        GError *err = NULL;
+        const char *bad_key = NULL;
+        if (!kind->check(name, n->cfg, &bad_key, &err)) {
+            g_autofree char *bw = bad_key ? g_strdup_printf("%s.%s", g->name, bad_key) : g_strdup(g->name);
+            report(l, bad_key ? key_line(l, g->name, bad_key) : g->line, bw, "%s", err->message);
+            g_error_free(err);
+            ok = FALSE;
+        }
+    }
     if (ok) {
         const char *d = sim_config_string(n->cfg, "domain");
         n->domain = g_strdup(g_str_equal(d, "-") ? "" : d);

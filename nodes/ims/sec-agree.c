@@ -119,3 +119,19 @@ gboolean sec_agree_encrypts(const SecAgreeAlgs *a)
 {
     return a->has_ealg && a->ealg != ESP_ENCR_NULL;
 }
+
+gboolean sec_agree_check_ports(const SimConfig *cfg, const char **bad_key, GError **error)
+{
+    uint16_t c = sim_config_port(cfg, "port-c"), srv = sim_config_port(cfg, "port-s");
+    if (c == 5060 || c == srv) {
+        *bad_key = "port-c";
+        g_set_error(error, SIM_PARSE_ERROR, 0, "%u is taken (port-s is %u; 5060 is the unprotected port)", c, srv);
+        return FALSE;
+    }
+    if (srv == 5060) {
+        *bad_key = "port-s";
+        g_set_error(error, SIM_PARSE_ERROR, 0, "5060 is the unprotected port");
+        return FALSE;
+    }
+    return TRUE;
+}

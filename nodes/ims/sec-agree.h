@@ -16,6 +16,7 @@
 #pragma once
 #include "protocols/ipsec/esp.h"
 #include "protocols/sip/sip-headers.h"
+#include "sim-core/sim-config.h"
 
 typedef struct {
     EspAuthAlg alg;
@@ -45,5 +46,7 @@ const SipSecMechanism *sec_agree_ue_select(int release, const GPtrArray *server)
 gboolean sec_agree_endpoint(const SipSecMechanism *mech, SecAgreeEndpoint *out);
 /* TRUE when ALGS encrypt (an ealg other than null). */
 gboolean sec_agree_encrypts(const SecAgreeAlgs *algs);
+/* Load-time check of a node's port-c and port-s keys: they and 5060 must all differ. */
+gboolean sec_agree_check_ports(const SimConfig *cfg, const char **bad_key, GError **error);
 /* "hmac-sha-1-96/aes-cbc", "hmac-md5-96/-" (no ealg) for reports. */
 char *sec_agree_algs_text(const SecAgreeAlgs *algs);
