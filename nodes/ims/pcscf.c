@@ -709,18 +709,12 @@ static void pcscf_report(SimNode *node, SimReport *r)
     sim_report_end(r);
 }
 
-static gboolean pcscf_check(const char *name, const SimConfig *cfg, const char **bad_key, GError **error)
-{
-    (void)name;
-    return sec_agree_check_ports(cfg, bad_key, error);
-}
-
 const SimNodeKind sim_node_kind_pcscf = {
     .name = "pcscf",
     .summary = "Proxy-CSCF (Rel-5 or Rel-6): Sec-Agree, ESP SAs with the UE, identity assertion",
     .keys = pcscf_keys,
     .forwarding = FALSE,
-    .check = pcscf_check,
+    .check = sec_agree_check_ports,
     .create = pcscf_create,
     .report = pcscf_report,
 };

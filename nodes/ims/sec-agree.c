@@ -120,8 +120,9 @@ gboolean sec_agree_encrypts(const SecAgreeAlgs *a)
     return a->has_ealg && a->ealg != ESP_ENCR_NULL;
 }
 
-gboolean sec_agree_check_ports(const SimConfig *cfg, const char **bad_key, GError **error)
+gboolean sec_agree_check_ports(const char *name, const SimConfig *cfg, const char **bad_key, GError **error)
 {
+    (void)name;
     uint16_t c = sim_config_port(cfg, "port-c"), srv = sim_config_port(cfg, "port-s");
     if (c == 5060 || c == srv) {
         *bad_key = "port-c";

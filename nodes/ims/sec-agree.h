@@ -46,7 +46,8 @@ const SipSecMechanism *sec_agree_ue_select(int release, const GPtrArray *server)
 gboolean sec_agree_endpoint(const SipSecMechanism *mech, SecAgreeEndpoint *out);
 /* TRUE when ALGS encrypt (an ealg other than null). */
 gboolean sec_agree_encrypts(const SecAgreeAlgs *algs);
-/* Load-time check of a node's port-c and port-s keys: they and 5060 must all differ. */
-gboolean sec_agree_check_ports(const SimConfig *cfg, const char **bad_key, GError **error);
+/* Load-time check of a node's port-c and port-s keys (they and 5060 must all differ), in the form of
+ * SimNodeKind.check so the UE and P-CSCF kinds use it as theirs. */
+gboolean sec_agree_check_ports(const char *name, const SimConfig *cfg, const char **bad_key, GError **error);
 /* "hmac-sha-1-96/aes-cbc", "hmac-md5-96/-" (no ealg) for reports. */
 char *sec_agree_algs_text(const SecAgreeAlgs *algs);

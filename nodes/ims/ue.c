@@ -625,18 +625,12 @@ static void ue_report(SimNode *node, SimReport *r)
     sim_report_end(r);
 }
 
-static gboolean ue_check(const char *name, const SimConfig *cfg, const char **bad_key, GError **error)
-{
-    (void)name;
-    return sec_agree_check_ports(cfg, bad_key, error);
-}
-
 const SimNodeKind sim_node_kind_ue = {
     .name = "ue",
     .summary = "IMS user equipment: ISIM, IMS AKA registration, Sec-Agree and ESP with its P-CSCF",
     .keys = ue_keys,
     .forwarding = FALSE,
-    .check = ue_check,
+    .check = sec_agree_check_ports,
     .create = ue_create,
     .report = ue_report,
 };

@@ -216,17 +216,25 @@ struct AkaUsim {
     uint64_t sqn_ms;  /* highest accepted SEQ || its IND */
 };
 
+/* The set-up both sides share: the SQN configuration (CFG, or the defaults) checked into *OUT, and a
+ * MILENAGE instance for K and OPc. NULL with ERROR when either fails. */
+static Milenage *setup(const uint8_t k[MILENAGE_KEY_LEN], const uint8_t opc[MILENAGE_KEY_LEN], const AkaSqnConfig *cfg,
+                       AkaSqnConfig *out, GError **error)
+{
+    if (cfg)
+        *out = *cfg;
+    else
+        aka_sqn_config_init(out);
+    if (!config_check(out, error))
+        return NULL;
+    return milenage_new(k, opc, error);
+}
+
 AkaUsim *aka_usim_new(const uint8_t k[MILENAGE_KEY_LEN], const uint8_t opc[MILENAGE_KEY_LEN],
                       const AkaSqnConfig *cfg, GError **error)
 {
     AkaSqnConfig c;
-    if (cfg)
-        c = *cfg;
-    else
-        aka_sqn_config_init(&c);
-    if (!config_check(&c, error))
-        return NULL;
-    Milenage *m = milenage_new(k, opc, error);
+    Milenage *m = setup(k, opc, cfg, &c, error);
     if (!m)
         return NULL;
     AkaUsim *u = g_new0(AkaUsim, 1);
@@ -319,13 +327,7 @@ AkaHn *aka_hn_new(const uint8_t k[MILENAGE_KEY_LEN], const uint8_t opc[MILENAGE_
                   GError **error)
 {
     AkaSqnConfig c;
-    if (cfg)
-        c = *cfg;
-    else
-        aka_sqn_config_init(&c);
-    if (!config_check(&c, error))
-        return NULL;
-    Milenage *m = milenage_new(k, opc, error);
+    Milenage *m = setup(k, opc, cfg, &c, error);
     if (!m)
         return NULL;
     AkaHn *hn = g_new0(AkaHn, 1);
