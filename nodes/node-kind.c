@@ -1,6 +1,8 @@
 /* node-kind.c: the registry. A new kind adds one line to each table. */
 #include "nodes/node-kind.h"
 #include "nodes/attackers/mitm.h"
+#include "nodes/elements/element.h"
+#include "nodes/extsrc/extsrc.h"
 #include "nodes/host/host.h"
 #include "nodes/ims/hss.h"
 #include "nodes/ims/icscf.h"
@@ -8,6 +10,10 @@
 #include "nodes/ims/pcscf.h"
 #include "nodes/ims/subscriber.h"
 #include "nodes/ims/ue.h"
+#include "nodes/ims/ue-presence.h"
+#include "nodes/ps/ps.h"
+#include "nodes/pea/pea.h"
+#include "nodes/pna/pna.h"
 #include "nodes/router/router.h"
 
 static const SimNodeKind *const node_kinds[] = {
@@ -19,6 +25,15 @@ static const SimNodeKind *const node_kinds[] = {
     &sim_node_kind_hss,
     &sim_node_kind_icscf,
     &sim_node_kind_scscf,
+    &sim_node_kind_ps,
+    &sim_node_kind_pna, /* presence agents and their sources (TS 23.141 §4.3, §4.4) */
+    &sim_node_kind_msc,
+    &sim_node_kind_sgsn,
+    &sim_node_kind_ggsn,
+    &sim_node_kind_gmlc,
+    &sim_node_kind_hss_pa,
+    &sim_node_kind_pea,
+    &sim_node_kind_ext_source,
     NULL,
 };
 
@@ -27,7 +42,14 @@ static const SimActionKind *const action_kinds[] = {
     &sim_action_tcp_send,
     &sim_action_register,
     &sim_action_deregister,
+    &sim_action_publish,
+    &sim_action_unpublish,
+    &sim_action_subscribe,
+    &sim_action_unsubscribe,
     &sim_action_network_deregister,
+    &sim_action_pres_rule,
+    &sim_action_network_event,
+    &sim_action_external_event,
     NULL,
 };
 

@@ -515,23 +515,74 @@ static PcscfUe *ue_by_addr(Pcscf *p, const SimAddr *a)
     return NULL;
 }
 
+/* Removes the top Route entries that name this P-CSCF (RFC 3261 §16.4). */
+static void pop_own_routes(Pcscf *p, osip_message_t *m)
+{
+    g_autofree char *host = ims_host_name(p->node);
+    for (;;) {
+        osip_route_t *r = osip_list_get(&m->routes, 0);
+        SimAddr a, mine;
+        gboolean ours = r && r->url && r->url->host &&
+                        (g_ascii_strcasecmp(r->url->host, host) == 0 ||
+                         (sim_addr_parse(r->url->host, &a) && ims_node_address(p->node, &mine) && sim_addr_equal(&a, &mine)));
+        if (!ours)
+            return;
+        osip_list_remove(&m->routes, 0);
+        osip_route_free(r);
+        osip_message_force_update(m);
+    }
+}
+
+/* RFC 3261 §16.6 step 4: our Record-Route on top. */
+static void record_route(Pcscf *p, osip_message_t *m)
+{
+    g_autofree char *host = ims_host_name(p->node);
+    g_autofree char *value = g_strdup_printf("<sip:%s:%d;lr>", host, IMS_SIP_PORT);
+    osip_record_route_t *rr = NULL;
+    if (osip_record_route_init(&rr) != 0 || osip_record_route_parse(rr, value) != 0) {
+        osip_record_route_free(rr);
+        return;
+    }
+    osip_list_add(&m->record_routes, rr, 0);
+    osip_message_force_update(m);
+}
+
 /* A request from a registered UE through its SA: assert identity and route to the S-CSCF along
  * the Service-Route (RFC 3325 §9.1, TS 24.229 §5.2.6.3). */
 static void on_ue_request(Pcscf *p, SipTxn *txn, const osip_message_t *req, PcscfUe *u)
 {
     SimAddr a;
     uint16_t port;
-    if (!u->service_route || !ims_resolve_uri(p->node->world, u->service_route, &a, &port)) {
+    osip_message_t *m = sip_message_clone(req);
+    pop_own_routes(p, m);
+    osip_route_t *next = osip_list_get(&m->routes, 0);
+    osip_generic_param_t *tag = NULL;
+    gboolean in_dialog = m->to && osip_to_get_tag(m->to, &tag) == 0 && tag && tag->gvalue;
+    /* Inside a dialog: along its route set (RFC 3261 §16.12); else along the Service-Route
+     * (TS 24.229 §5.2.6.3.3). */
+    char *hop = NULL;
+    if (next)
+        osip_uri_to_str(next->url, &hop);
+    else if (in_dialog)
+        osip_uri_to_str(m->req_uri, &hop);
+    const char *via = hop ? hop : u->service_route;
+    gboolean ok = via && ims_resolve_uri(p->node->world, via, &a, &port);
+    osip_free(hop);
+    if (!ok) {
+        sip_message_free(m);
         sip_node_reply(p->sip, txn, 500, "No Service-Route", NULL);
         return;
     }
-    osip_message_t *m = sip_message_clone(req);
     sip_message_remove_header(m, "P-Preferred-Identity");
     sip_message_remove_header(m, "P-Asserted-Identity");
     g_autofree char *pai = g_strdup_printf("<%s>", u->asserted ? u->asserted : "sip:unknown@invalid");
     sip_message_add_header(m, "P-Asserted-Identity", pai, NULL);
-    g_autofree char *route = g_strdup_printf("<%s>", u->service_route);
-    sip_message_add_header(m, "Route", route, NULL);
+    if (!next && !in_dialog) {
+        g_autofree char *route = g_strdup_printf("<%s>", u->service_route);
+        sip_message_add_header(m, "Route", route, NULL);
+        if (g_str_equal(m->sip_method, "SUBSCRIBE"))
+            record_route(p, m); /* TS 24.229 §5.2.6.3.3: stay on the dialog's path */
+    }
     SipPeer to;
     sip_peer_udp(&to, &a, port, IMS_SIP_PORT);
     forward_to(p, txn, m, &to, u, FALSE, TRUE);
@@ -555,6 +606,8 @@ static void on_core_request(Pcscf *p, SipTxn *txn, const osip_message_t *req)
     osip_message_t *m = sip_message_clone(req);
     /* Our own Route entry (the Path we inserted) is consumed here. */
     sip_message_remove_header(m, "Route");
+    if (g_str_equal(m->sip_method, "NOTIFY"))
+        record_route(p, m); /* RFC 6665 §4.1.2.4: the NOTIFY may form the UE's dialog */
     SipPeer to;
     sip_peer_udp(&to, &u->ue_addr, u->ue.port_s, p->port_c);
     decrement_max_forwards(m);

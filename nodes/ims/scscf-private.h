@@ -105,6 +105,7 @@ typedef struct {
     uint64_t registrations, reregistrations, deregistrations, expirations, network_deregistrations;
     uint64_t challenges, resyncs, auth_failures, cx_failures;
     uint64_t subscriptions, notifies, bad_requests;
+    uint64_t originating, terminating, forwarded;
 } ScscfStats;
 
 struct Scscf {
@@ -123,6 +124,8 @@ struct Scscf {
     GHashTable *by_impu;    /* IMPU -> ScscfReg* (every IMPU of each set) */
     GHashTable *subs;       /* id -> ScscfSub*, owned */
     GHashTable *ops;        /* ScscfOp*, owned */
+    GHashTable *fwds;       /* SipTxn* (client) -> ScscfFwd*, owned: requests proxied (scscf-route.c) */
+    SimNode *ps;            /* the presence application server, or NULL */
     guint next_id;
     ScscfStats stats;
 };
@@ -163,3 +166,11 @@ void scscf_regevent_reg_ended(ScscfReg *reg, const char *reason);
 /* The outcome of a NOTIFY (STATUS 0: no response). */
 void scscf_regevent_notify_result(Scscf *s, SipTxn *txn, int status);
 void scscf_sub_free(gpointer p);
+
+/* scscf-route.c */
+/* Proxies a request that is neither REGISTER nor a reg-event SUBSCRIBE (see its DESIGN NOTES). */
+void scscf_route_request(Scscf *s, SipTxn *txn, const osip_message_t *req);
+/* Relays a response / a failure of a proxied request; FALSE when TXN is not one of them. */
+gboolean scscf_route_response(Scscf *s, SipTxn *txn, const osip_message_t *resp);
+gboolean scscf_route_failure(Scscf *s, SipTxn *txn);
+void scscf_fwd_free(gpointer p);

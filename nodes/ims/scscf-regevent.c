@@ -250,6 +250,17 @@ static char *uri_text(const osip_uri_t *uri)
     return out;
 }
 
+/* The whole Call-ID ("number@host", RFC 3261 §20.8): dialogs match on all of it. g_free. */
+static char *call_id_text(const osip_message_t *req)
+{
+    char *t = NULL;
+    if (!req->call_id || osip_call_id_to_str(req->call_id, &t) != 0 || !t)
+        return NULL;
+    char *out = g_strdup(t);
+    osip_free(t);
+    return out;
+}
+
 static const char *header_tag(const osip_from_t *h)
 {
     osip_generic_param_t *tag = NULL;
@@ -260,7 +271,7 @@ static const char *header_tag(const osip_from_t *h)
 
 static ScscfSub *find_dialog(Scscf *s, const osip_message_t *req, const char *to_tag)
 {
-    const char *call_id = req->call_id ? req->call_id->number : NULL;
+    g_autofree char *call_id = call_id_text(req);
     const char *from_tag = header_tag(req->from);
     GHashTableIter it;
     gpointer v;
@@ -364,7 +375,7 @@ void scscf_regevent_subscribe(Scscf *s, SipTxn *txn, const osip_message_t *req)
     sub->id = ++s->next_id;
     sub->reg = reg;
     sub->aor = g_strdup(aor);
-    sub->call_id = g_strdup(req->call_id->number);
+    sub->call_id = call_id_text(req);
     sub->local_tag = sip_node_tag(s->sn);
     sub->remote_tag = g_strdup(from_tag);
     sub->local_uri = local;

@@ -21,6 +21,8 @@ static const SimKeySpec scscf_keys[] = {
      NULL},
     {"auth-algorithm", SIM_KEY_ENUM, "AKAv1-MD5", "Digest AKA version of the challenges (RFC 3310, RFC 4169)",
      alg_choices, 0, 0, NULL},
+    {"ps", SIM_KEY_LIST, "", "the Presence Server its presence requests go to (stands for the iFC of TS 23.218); empty: none",
+     NULL, 0, 0, "node"},
     SIM_KEY_END,
 };
 
@@ -175,6 +177,19 @@ static void on_cx_request(DiameterNode *dn, DiameterPeer *peer, const DiameterMs
 
 /* ---- SIP dispatch ------------------------------------------------------------------------------ */
 
+/* A SUBSCRIBE for the reg event (RFC 3680), or one without a usable Event (answered 489 there). */
+static gboolean is_reg_event(const osip_message_t *req)
+{
+    const char *text = sip_message_get_header(req, "Event", 0);
+    GError *err = NULL;
+    SipEvent *ev = text ? sip_event_parse(text, &err) : NULL;
+    g_clear_error(&err);
+    gboolean reg = !ev || g_str_equal(ev->type, "reg");
+    if (ev)
+        sip_event_free(ev);
+    return reg;
+}
+
 static void on_request(SipNode *sn, SipTxn *txn, const osip_message_t *req, const SipPeer *from, void *user)
 {
     Scscf *s = user;
@@ -183,17 +198,19 @@ static void on_request(SipNode *sn, SipTxn *txn, const osip_message_t *req, cons
         return;
     if (g_str_equal(req->sip_method, "REGISTER"))
         scscf_reg_request(s, txn, req);
-    else if (g_str_equal(req->sip_method, "SUBSCRIBE"))
+    else if (g_str_equal(req->sip_method, "SUBSCRIBE") && is_reg_event(req))
         scscf_regevent_subscribe(s, txn, req);
     else if (g_str_equal(req->sip_method, "CANCEL"))
         scscf_reply(s, txn, 481, "Call/Transaction Does Not Exist");
-    else /* session and message routing: a later issue */
-        scscf_reply(s, txn, 501, "Not Implemented");
+    else
+        scscf_route_request(s, txn, req);
 }
 
 static void on_response(SipNode *sn, SipTxn *txn, const osip_message_t *resp, void *user)
 {
     (void)sn;
+    if (scscf_route_response(user, txn, resp))
+        return;
     if (resp->status_code >= 200)
         scscf_regevent_notify_result(user, txn, resp->status_code);
 }
@@ -201,6 +218,8 @@ static void on_response(SipNode *sn, SipTxn *txn, const osip_message_t *resp, vo
 static void on_failure(SipNode *sn, SipTxn *txn, const char *why, void *user)
 {
     (void)sn, (void)why;
+    if (scscf_route_failure(user, txn))
+        return;
     scscf_regevent_notify_result(user, txn, 0);
 }
 
@@ -240,6 +259,7 @@ static void scscf_free(void *p)
     Scscf *s = p;
     diameter_node_free(s->dn); /* runs no callback */
     g_hash_table_destroy(s->ops);
+    g_hash_table_destroy(s->fwds);
     g_hash_table_destroy(s->subs); /* cancels their timers */
     g_hash_table_destroy(s->by_impu);
     g_ptr_array_free(s->regs, TRUE);
@@ -262,6 +282,14 @@ static gboolean scscf_create(SimNode *node, const SimConfig *cfg, GError **error
         g_set_error(error, SIM_PARSE_ERROR, 0, "reg-expires: at least 1s");
         return FALSE;
     }
+    g_auto(GStrv) ps = sim_config_list(cfg, "ps");
+    SimNode *ps_node = NULL;
+    if (ps[0] && ps[1]) {
+        g_set_error(error, SIM_PARSE_ERROR, 0, "ps: at most one Presence Server");
+        return FALSE;
+    }
+    if (ps[0] && !(ps_node = cscf_node_of_kind(node->world, ps[0], "ps", error)))
+        return FALSE;
     Scscf *s = g_new0(Scscf, 1);
     s->node = node;
     s->hss = hss;
@@ -277,6 +305,8 @@ static gboolean scscf_create(SimNode *node, const SimConfig *cfg, GError **error
     s->by_impu = g_hash_table_new(g_str_hash, g_str_equal);
     s->subs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, scscf_sub_free);
     s->ops = g_hash_table_new_full(g_direct_hash, g_direct_equal, op_free, NULL);
+    s->fwds = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, scscf_fwd_free);
+    s->ps = ps_node;
     node->impl = s;
     node->impl_free = scscf_free;
     const SipNodeHandlers sh = {.request = on_request, .response = on_response, .failure = on_failure};
@@ -314,6 +344,9 @@ static void scscf_report(SimNode *node, SimReport *r)
     sim_report_uint(r, "subscriptions", st->subscriptions);
     sim_report_uint(r, "notifies", st->notifies);
     sim_report_uint(r, "bad_requests", st->bad_requests);
+    sim_report_uint(r, "originating", st->originating);
+    sim_report_uint(r, "terminating", st->terminating);
+    sim_report_uint(r, "forwarded", st->forwarded);
     sim_report_uint(r, "registered_sets", s->regs->len);
     sim_report_uint(r, "active_subscriptions", g_hash_table_size(s->subs));
     sim_report_end(r);
@@ -322,7 +355,7 @@ static void scscf_report(SimNode *node, SimReport *r)
 
 const SimNodeKind sim_node_kind_scscf = {
     .name = "scscf",
-    .summary = "serving CSCF: registrar with IMS AKA through the HSS, reg event notifier",
+    .summary = "serving CSCF: registrar with IMS AKA through the HSS, reg event notifier, proxy to the Presence Server",
     .keys = scscf_keys,
     .forwarding = FALSE,
     .create = scscf_create,

@@ -32,6 +32,7 @@ struct SipNode {
     uint32_t counter;
     const NetIpInfo *arrival; /* during a receive call */
     uint16_t arrival_port;
+    size_t arrival_bytes;
     SipNodeStats stats;
 };
 
@@ -227,6 +228,7 @@ static void on_datagram(UdpSocket *sock, const uint8_t *data, size_t len, const 
     message_event(sn, "sip-rx", data, len, &from);
     sn->arrival = ip;
     sn->arrival_port = p->port;
+    sn->arrival_bytes = len;
     GError *err = NULL;
     if (!sip_txn_layer_receive_bytes(sn->layer, data, len, &from, &err)) {
         sn->stats.malformed++;
@@ -236,6 +238,12 @@ static void on_datagram(UdpSocket *sock, const uint8_t *data, size_t len, const 
     }
     sn->arrival = NULL;
     sn->arrival_port = 0;
+    sn->arrival_bytes = 0;
+}
+
+size_t sip_node_arrival_bytes(const SipNode *sn)
+{
+    return sn->arrival_bytes;
 }
 
 const NetIpInfo *sip_node_arrival(const SipNode *sn)

@@ -53,6 +53,8 @@ gboolean sip_node_reply(SipNode *sn, SipTxn *txn, int status, const char *reason
 /* During a handler call: how the message being handled arrived (ports, addresses, ESP SPI). */
 const NetIpInfo *sip_node_arrival(const SipNode *sn);
 uint16_t sip_node_arrival_port(const SipNode *sn);
+/* The size of the datagram being handled (SIP bytes, without UDP/IP/ESP). */
+size_t sip_node_arrival_bytes(const SipNode *sn);
 
 /* Proxying (RFC 3261 §16.6 step 8, §16.7 step 3): puts this node's Via on top of MSG (sent-by: the
  * node's address and PORT, a fresh branch), or removes the top Via of a response. */

@@ -15,6 +15,23 @@ static const SimKeySpec subscriber_keys[] = {
     {"amf", SIM_KEY_HEX, "0000", "authentication management field, 16 bits", NULL, 2, 2, NULL},
     {"sqn", SIM_KEY_HEX, "000000000020", "the HSS's sequence number SQN, 48 bits (TS 33.102 Annex C)", NULL, 6, 6, NULL},
     {"hss", SIM_KEY_NAME, NULL, "the HSS node that holds this subscription", NULL, 0, 0, "node"},
+    /* Presence (RFC 5025 pres-rules, RFC 4826 resource lists): the Presence Server builds the user's
+     * documents from these keys at the start of the run; XCAP (a later issue) edits them. Items are
+     * identities ("sip:bob@home.example.net"), "*@domain" or "*". */
+    {"pres-allow", SIM_KEY_LIST, "", "watchers allowed to see this user's presence (sub-handling allow)", NULL, 0, 0,
+     NULL},
+    {"pres-block", SIM_KEY_LIST, "", "watchers refused (sub-handling block; excluded from wildcard rules)", NULL, 0, 0,
+     NULL},
+    {"pres-polite-block", SIM_KEY_LIST, "", "watchers shown a neutral 'offline' document (polite-block)", NULL, 0, 0,
+     NULL},
+    {"pres-confirm", SIM_KEY_LIST, "*",
+     "watchers left pending until a rule decides (confirm); the default '*' is OMA's; empty: RFC 4745 default deny",
+     NULL, 0, 0, NULL},
+    {"pres-location", SIM_KEY_LIST, "", "watchers who may see the location (provide-location); others get none", NULL,
+     0, 0, NULL},
+    {"buddies", SIM_KEY_LIST, "", "the user's buddy list (resource-lists list \"buddies\")", NULL, 0, 0, NULL},
+    {"buddy-list-uri", SIM_KEY_LIST, "", "the URI of the buddy list at the RLS (an rls-services entry), e.g. "
+     "sip:alice-buddies@home.example.net", NULL, 0, 0, NULL},
     SIM_KEY_END,
 };
 
@@ -55,6 +72,33 @@ static gboolean subscriber_check(const char *name, const SimConfig *cfg, const c
                 g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not one of impus", *p);
                 return FALSE;
             }
+    }
+    static const char *const who[] = {"pres-allow", "pres-block", "pres-polite-block", "pres-confirm", "pres-location",
+                                      NULL};
+    for (const char *const *k = who; *k; k++) {
+        g_auto(GStrv) items = sim_config_list(cfg, *k);
+        for (char **p = items; *p; p++)
+            if (!g_str_equal(*p, "*") && !g_str_has_prefix(*p, "*@") && !g_str_has_prefix(*p, "sip:") &&
+                !g_str_has_prefix(*p, "sips:") && !g_str_has_prefix(*p, "tel:")) {
+                *bad_key = *k;
+                g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not an identity, *@domain or *", *p);
+                return FALSE;
+            }
+    }
+    static const char *const uris[] = {"buddies", "buddy-list-uri", NULL};
+    for (const char *const *k = uris; *k; k++) {
+        g_auto(GStrv) items = sim_config_list(cfg, *k);
+        for (char **p = items; *p; p++)
+            if (!g_str_has_prefix(*p, "sip:") && !g_str_has_prefix(*p, "sips:") && !g_str_has_prefix(*p, "tel:")) {
+                *bad_key = *k;
+                g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not a SIP or tel URI", *p);
+                return FALSE;
+            }
+        if (items[0] && items[1] && g_str_equal(*k, "buddy-list-uri")) {
+            *bad_key = *k;
+            g_set_error(error, SIM_PARSE_ERROR, 0, "one list URI");
+            return FALSE;
+        }
     }
     const char *impi = sim_config_string(cfg, "impi");
     if (!strchr(impi, '@')) {

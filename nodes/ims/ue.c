@@ -11,6 +11,8 @@
  *   REGISTERED --timer (reregister)--> WAIT_REREG --200--> REGISTERED      through the SA
  *   REGISTERED --deregister action (deregister)--> WAIT_DEREG --200--> IDLE, SAs removed
  * The Call-ID and From tag stay for the whole registration; CSeq grows (TS 24.229 §5.1.1.4).
+ * Presence (ue-presence.c) rides on it: on_final's REGISTERED brings its SipUa up through the SAs
+ * (presence_up), any way back to IDLE (and the deregister action) ends it; SIP goes to it first.
  */
 #include "sim-core/sim-log.h"
 #define G_LOG_DOMAIN SIM_LOG_NODE
@@ -19,6 +21,7 @@
 #include "nodes/ims/ims-common.h"
 #include "nodes/ims/sec-agree.h"
 #include "nodes/ims/sip-node.h"
+#include "nodes/ims/ue-presence.h"
 #include "protocols/aka/aka.h"
 #include "protocols/aka/milenage.h"
 #include "protocols/http/digest.h"
@@ -57,7 +60,13 @@ typedef struct {
     uint32_t attempt_registers; /* REGISTERs in the current procedure */
     uint64_t registrations, reregistrations, challenges, resyncs, failures;
     char *last_failure;
+    UePresence *presence; /* ue-presence.c: PUA and watcher */
 } Ue;
+
+UePresence *ue_presence_of(SimNode *node)
+{
+    return node->impl ? ((Ue *)node->impl)->presence : NULL;
+}
 
 static const char *const release_choices[] = {"5", "6", NULL};
 
@@ -69,6 +78,7 @@ static const SimKeySpec ue_keys[] = {
     {"port-c", SIM_KEY_PORT, "5062", "protected client port (TS 33.203 §7.1)", NULL, 0, 0, NULL},
     {"port-s", SIM_KEY_PORT, "5064", "protected server port (TS 33.203 §7.1)", NULL, 0, 0, NULL},
     {"expires", SIM_KEY_TIME, "600s", "registration time asked for", NULL, 0, 0, NULL},
+    UE_PRESENCE_KEYS,
     SIM_KEY_END,
 };
 
@@ -257,6 +267,7 @@ static void send_register(Ue *u, osip_message_t *m, gboolean protected_path)
     if (!sip_node_send_request(u->sip, m, &to, &err)) {
         fail(u, err ? err->message : "send failed");
         g_clear_error(&err);
+        ue_presence_deregistered(u->presence);
         u->state = UE_IDLE;
     }
 }
@@ -378,6 +389,17 @@ static void on_challenge(Ue *u, const osip_message_t *resp)
     send_register(u, build_register(u, TRUE, NULL, u->expires_wanted), TRUE);
 }
 
+/* Presence rides on the registration: the P-CSCF's protected server port, from our protected client
+ * port, so through the SAs like every later request (TS 33.203 §7.1). */
+static void presence_up(Ue *u)
+{
+    g_autofree char *host = host_text(&u->my_addr);
+    g_autofree char *contact = g_strdup_printf("sip:%s:%u", host, u->mine.port_s);
+    SipUaConfig cfg = {.contact = contact, .via_host = host, .via_port = u->mine.port_c, .asserted = u->impu};
+    sip_peer_udp(&cfg.next_hop, &u->pcscf_addr, u->theirs.port_s, u->mine.port_c);
+    ue_presence_registered(u->presence, &cfg);
+}
+
 static void reregister(void *arg)
 {
     Ue *u = arg;
@@ -395,6 +417,7 @@ static void on_final(Ue *u, const osip_message_t *resp)
     int st = resp->status_code;
     SimTime now = sim_world_now(u->node->world);
     if (u->state == UE_WAIT_DEREG) {
+        ue_presence_deregistered(u->presence);
         if (st >= 200 && st < 300)
             ue_event(u, "deregistered", NULL, 0);
         else
@@ -426,6 +449,7 @@ static void on_final(Ue *u, const osip_message_t *resp)
             SIM_ATTR_I("expires_s", granted / SIM_S),
         };
         ue_event(u, rereg ? "reregistered" : "registered", attrs, G_N_ELEMENTS(attrs));
+        presence_up(u);
         /* TS 24.229 §5.1.1.4.1: refresh when half the time is gone (registrations this short). */
         if (granted > 0)
             u->rereg_timer = sim_engine_schedule_in(u->node->world->engine, granted / 2, reregister, u);
@@ -437,6 +461,7 @@ static void on_final(Ue *u, const osip_message_t *resp)
     }
     g_autofree char *why = g_strdup_printf("%d %s", st, resp->reason_phrase ? resp->reason_phrase : "");
     fail(u, why);
+    ue_presence_deregistered(u->presence);
     remove_sas(u);
     u->state = UE_IDLE;
 }
@@ -445,17 +470,27 @@ static void on_final(Ue *u, const osip_message_t *resp)
 
 static void on_response(SipNode *sn, SipTxn *txn, const osip_message_t *resp, void *user)
 {
-    (void)sn, (void)txn;
-    if (resp->status_code >= 200)
-        on_final(user, resp);
+    Ue *u = user;
+    (void)sn;
+    if (ue_presence_handle_response(u->presence, txn, resp))
+        return;
+    const char *method = sip_message_cseq_method(resp);
+    if (resp->status_code >= 200 && method && g_str_equal(method, "REGISTER")) /* not a presence leftover */
+        on_final(u, resp);
 }
 
 static void on_failure(SipNode *sn, SipTxn *txn, const char *why, void *user)
 {
     Ue *u = user;
-    (void)sn, (void)txn;
+    (void)sn;
+    if (ue_presence_handle_failure(u->presence, txn, why))
+        return;
+    const char *method = sip_txn_request(txn)->sip_method;
+    if (!method || !g_str_equal(method, "REGISTER"))
+        return; /* a presence request of a SipUa freed since */
     g_autofree char *msg = g_strdup_printf("no answer (%s)", why);
     fail(u, msg);
+    ue_presence_deregistered(u->presence);
     remove_sas(u);
     u->state = UE_IDLE;
 }
@@ -470,6 +505,12 @@ static void on_request(SipNode *sn, SipTxn *txn, const osip_message_t *req, cons
     const NetIpInfo *ip = sip_node_arrival(sn);
     if (!ip->esp_spi && u->sas) {
         sip_node_reply(sn, txn, 403, "Forbidden", NULL);
+        return;
+    }
+    if (ue_presence_handle_request(u->presence, txn, req))
+        return;
+    if (g_str_equal(req->sip_method, "NOTIFY")) { /* RFC 6665 §4.1.3: no such subscription */
+        sip_node_reply(sn, txn, 481, "Subscription Does Not Exist", NULL);
         return;
     }
     sip_node_reply(sn, txn, 200, "OK", NULL);
@@ -499,6 +540,7 @@ static void deregister_run(SimNode *node, const char *name, const SimConfig *arg
     }
     sim_engine_cancel(node->world->engine, u->rereg_timer);
     u->rereg_timer = 0;
+    ue_presence_deregistered(u->presence); /* nothing more through the SAs than the de-REGISTER */
     u->state = UE_WAIT_DEREG;
     send_register(u, build_register(u, TRUE, NULL, 0), TRUE);
 }
@@ -526,6 +568,7 @@ const SimActionKind sim_action_deregister = {
 static void ue_free(void *impl)
 {
     Ue *u = impl;
+    ue_presence_free(u->presence);
     sip_node_free(u->sip);
     aka_usim_free(u->usim);
     if (u->server_list)
@@ -584,6 +627,7 @@ static gboolean ue_create(SimNode *node, const SimConfig *cfg, GError **error)
         return FALSE;
     static const SipNodeHandlers h = {.request = on_request, .response = on_response, .failure = on_failure};
     u->sip = sip_node_new(node, &h, u);
+    u->presence = ue_presence_new(node, u->sip, u->impu, cfg);
     return sip_node_listen_sec_agree(u->sip, u->mine.port_c, u->mine.port_s, error);
 }
 
@@ -621,6 +665,7 @@ static void ue_report(SimNode *node, SimReport *r)
     sim_report_uint(r, "bytes_received", s.bytes_received);
     sim_report_end(r);
     net_ipsec_report(net_ipsec_of(net_stack_of(node)), r);
+    ue_presence_report(u->presence, r);
     sim_report_end(r);
     sim_report_end(r);
 }

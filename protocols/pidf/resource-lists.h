@@ -34,6 +34,8 @@ RlistDoc *rlist_doc_parse(const void *data, size_t len, GError **error);
 void rlist_doc_free(RlistDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RlistDoc, rlist_doc_free)
 const RlistList *rlist_doc_find(const RlistDoc *doc, const char *name);
+/* Added: how many <entry-ref> and <external> elements the parse skipped (DOC from rlist_doc_parse). */
+guint rlist_doc_ignored(const RlistDoc *doc);
 /* A resource-lists document with one list NAME of the NULL-terminated URIS. g_free. */
 char *rlist_doc_build(const char *name, const char *const *uris, size_t *len);
 

@@ -14,6 +14,9 @@
 #include <osipparser2/osip_parser.h>
 
 typedef enum { SIP_MULTIPART_ERROR_SYNTAX = 1, SIP_MULTIPART_ERROR_TOO_LARGE = 2 } SipMultipartError;
+/* Added: the parser's bounds (larger bodies, more parts: SIP_MULTIPART_ERROR_TOO_LARGE). */
+#define SIP_MULTIPART_MAX_SIZE (256 * 1024)
+#define SIP_MULTIPART_MAX_PARTS 1024
 GQuark sip_multipart_error_quark(void);
 #define SIP_MULTIPART_ERROR (sip_multipart_error_quark())
 
@@ -30,13 +33,15 @@ typedef struct {
     GPtrArray *parts; /* SipPart*, owned, in order */
 } SipMultipart;
 
+/* BOUNDARY: 1-70 RFC 2046 bchars without space; NULL: a fixed default. Free with sip_multipart_free. */
 SipMultipart *sip_multipart_new(const char *type, const char *boundary);
 void sip_multipart_free(SipMultipart *mp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SipMultipart, sip_multipart_free)
 /* Appends a part (copied). The first part added is the root; its CONTENT_ID becomes "start". */
 void sip_multipart_add(SipMultipart *mp, const char *content_type, const char *content_id, const void *data,
                        size_t len);
-/* The body bytes and the Content-Type header value. g_free both. */
+/* The body bytes and the Content-Type header value. g_free both. NULL (*LEN 0, *CONTENT_TYPE NULL)
+ * when MP has no part or "--BOUNDARY" occurs inside a part. */
 char *sip_multipart_print(const SipMultipart *mp, size_t *len, char **content_type);
 /* Parses BODY given its Content-Type value (must be multipart/... with a boundary). */
 SipMultipart *sip_multipart_parse(const char *content_type, const void *body, size_t len, GError **error);
