@@ -61,7 +61,7 @@ static void run_event(void *arg)
 
 /* Runs the program on ENGINE and returns its log. The labels and ids are per program, so the two
  * engines' logs compare as text. */
-static char *program(SimEngine *engine)
+G_GNUC_UNUSED static char *program(SimEngine *engine)
 {
     Prog p = {.engine = engine, .rng = sim_rng_new(42, "test:engine-program"), .log = g_string_new(NULL),
               .ids = g_array_new(FALSE, FALSE, sizeof(SimEventId))};
