@@ -379,8 +379,7 @@ void ps_rules_changed(PsPresentity *pt)
         PresSubHandling before = sub->handling;
         sub->handling = perm->sub_handling;
         if (perm->sub_handling == PRES_SUB_BLOCK) { /* RFC 5025 §3.2.1; RFC 6665 §4.2.2 "rejected" */
-            end_sub(sub, "rejected", "rejected");
-            winfo_changed = FALSE; /* end_sub told the winfo subscribers */
+            end_sub(sub, "rejected", "rejected"); /* tells the winfo subscribers itself */
             continue;
         }
         if (perm->sub_handling == PRES_SUB_CONFIRM) {

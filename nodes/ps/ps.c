@@ -388,6 +388,34 @@ static gboolean load_presentities(Ps *ps, const char *xcap_root, GError **error)
     return ok;
 }
 
+/* "SOURCE:N": the colon (N in *V), or NULL when ITEM is not of that form. */
+static const char *parse_priority(const char *item, int *v)
+{
+    const char *colon = strrchr(item, ':');
+    char *end = NULL;
+    gint64 n = colon ? g_ascii_strtoll(colon + 1, &end, 10) : 0;
+    if (!colon || colon == item || !end || end == colon + 1 || *end || n < -1000 || n > 1000)
+        return NULL;
+    *v = (int)n;
+    return colon;
+}
+
+/* Load-time check (FILE:LINE: node.NAME.priorities: ...), before any node exists. */
+static gboolean ps_check(const char *name, const SimConfig *cfg, const char **bad_key, GError **error)
+{
+    (void)name;
+    g_auto(GStrv) prios = sim_config_list(cfg, "priorities");
+    for (char **p = prios; *p; p++) {
+        int v;
+        if (!parse_priority(*p, &v)) {
+            *bad_key = "priorities";
+            g_set_error(error, SIM_PARSE_ERROR, 0, "'%s' is not SOURCE:N (N in -1000..1000)", *p);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean ps_create(SimNode *node, const SimConfig *cfg, GError **error)
 {
     Ps *ps = g_new0(Ps, 1);
@@ -414,14 +442,9 @@ static gboolean ps_create(SimNode *node, const SimConfig *cfg, GError **error)
     }
     g_auto(GStrv) prios = sim_config_list(cfg, "priorities");
     for (char **p = prios; *p; p++) {
-        const char *colon = strrchr(*p, ':');
-        char *end = NULL;
-        gint64 v = colon ? g_ascii_strtoll(colon + 1, &end, 10) : 0;
-        if (!colon || colon == *p || !end || end == colon + 1 || *end || v < -1000 || v > 1000) {
-            g_set_error(error, SIM_PARSE_ERROR, 0, "priorities: '%s' is not SOURCE:N (N in -1000..1000)", *p);
-            return FALSE;
-        }
-        g_hash_table_insert(ps->priorities, g_strndup(*p, (gsize)(colon - *p)), GINT_TO_POINTER((int)v));
+        int v = 0;
+        const char *colon = parse_priority(*p, &v);
+        g_hash_table_insert(ps->priorities, g_strndup(*p, (gsize)(colon - *p)), GINT_TO_POINTER(v));
     }
     const char *root = sim_config_string(cfg, "xcap-root");
     g_autofree char *xcap_root = *root ? g_strdup(root) : g_strdup_printf("http://%s/xcap", ps->host);
@@ -484,6 +507,7 @@ const SimNodeKind sim_node_kind_ps = {
                "resource lists (RFC 4662), pres-rules (RFC 5025)",
     .keys = ps_keys,
     .forwarding = FALSE,
+    .check = ps_check,
     .create = ps_create,
     .report = ps_report,
 };
