@@ -538,13 +538,7 @@ static void record_route(Pcscf *p, osip_message_t *m)
 {
     g_autofree char *host = ims_host_name(p->node);
     g_autofree char *value = g_strdup_printf("<sip:%s:%d;lr>", host, IMS_SIP_PORT);
-    osip_record_route_t *rr = NULL;
-    if (osip_record_route_init(&rr) != 0 || osip_record_route_parse(rr, value) != 0) {
-        osip_record_route_free(rr);
-        return;
-    }
-    osip_list_add(&m->record_routes, rr, 0);
-    osip_message_force_update(m);
+    sip_message_push_record_route(m, value);
 }
 
 /* A request from a registered UE through its SA: assert identity and route to the S-CSCF along

@@ -240,39 +240,10 @@ static void sub_arm(ScscfSub *sub, gint64 seconds)
 
 /* ---- SUBSCRIBE -------------------------------------------------------------------------------- */
 
-static char *uri_text(const osip_uri_t *uri)
-{
-    char *t = NULL;
-    if (!uri || osip_uri_to_str(uri, &t) != 0)
-        return NULL;
-    char *out = g_strdup(t);
-    osip_free(t);
-    return out;
-}
-
-/* The whole Call-ID ("number@host", RFC 3261 §20.8): dialogs match on all of it. g_free. */
-static char *call_id_text(const osip_message_t *req)
-{
-    char *t = NULL;
-    if (!req->call_id || osip_call_id_to_str(req->call_id, &t) != 0 || !t)
-        return NULL;
-    char *out = g_strdup(t);
-    osip_free(t);
-    return out;
-}
-
-static const char *header_tag(const osip_from_t *h)
-{
-    osip_generic_param_t *tag = NULL;
-    if (!h || osip_from_get_tag((osip_from_t *)h, &tag) != 0 || !tag || !tag->gvalue || !*tag->gvalue)
-        return NULL;
-    return tag->gvalue;
-}
-
 static ScscfSub *find_dialog(Scscf *s, const osip_message_t *req, const char *to_tag)
 {
-    g_autofree char *call_id = call_id_text(req);
-    const char *from_tag = header_tag(req->from);
+    g_autofree char *call_id = sip_message_call_id(req);
+    const char *from_tag = sip_header_tag(req->from);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, s->subs);
@@ -299,13 +270,9 @@ static void reply_200(Scscf *s, SipTxn *txn, const osip_message_t *req, const ch
     g_autofree char *contact = g_strdup_printf("<%s>", s->uri);
     add(resp, "Expires", e);
     add(resp, "Contact", contact);
-    for (int i = 0; i < osip_list_size(&req->record_routes); i++) {
-        char *rr = NULL;
-        if (osip_record_route_to_str(osip_list_get(&req->record_routes, i), &rr) == 0) {
-            add(resp, "Record-Route", rr);
-            osip_free(rr);
-        }
-    }
+    g_autoptr(GPtrArray) rrs = sip_message_record_routes(req, FALSE);
+    for (guint i = 0; i < rrs->len; i++)
+        sip_message_add_header(resp, "Record-Route", rrs->pdata[i], NULL);
     if (!sip_node_respond(s->sn, txn, resp, &err)) {
         g_debug("%s: 200 not sent: %s", s->node->name, err ? err->message : "?");
         g_clear_error(&err);
@@ -335,7 +302,7 @@ void scscf_regevent_subscribe(Scscf *s, SipTxn *txn, const osip_message_t *req)
         return;
     }
     expires = expires < 0 ? SCSCF_SUB_EXPIRES_DEFAULT : MIN(expires, SCSCF_SUB_EXPIRES_MAX);
-    const char *to_tag = header_tag(req->to);
+    const char *to_tag = sip_header_tag(req->to);
     if (to_tag) { /* refresh or unsubscribe (RFC 6665 §4.2.1.2) */
         ScscfSub *sub = find_dialog(s, req, to_tag);
         if (!sub) {
@@ -353,10 +320,10 @@ void scscf_regevent_subscribe(Scscf *s, SipTxn *txn, const osip_message_t *req)
         return;
     }
     g_autofree char *aor = cscf_uri_aor(req->req_uri);
-    const char *from_tag = header_tag(req->from);
+    const char *from_tag = sip_header_tag(req->from);
     osip_contact_t *contact = osip_list_get(&req->contacts, 0);
-    char *target = contact ? uri_text(contact->url) : NULL;
-    char *local = uri_text(req->to ? req->to->url : NULL), *remote = uri_text(req->from ? req->from->url : NULL);
+    char *target = contact ? sip_uri_text(contact->url) : NULL;
+    char *local = sip_uri_text(req->to ? req->to->url : NULL), *remote = sip_uri_text(req->from ? req->from->url : NULL);
     const char *why = !aor ? "Request-URI without identity" : !from_tag ? "no From tag" : !target ? "no Contact"
                       : !local || !remote ? "bad From or To" : NULL;
     ScscfReg *reg = why ? NULL : scscf_reg_find(s, aor);
@@ -375,20 +342,13 @@ void scscf_regevent_subscribe(Scscf *s, SipTxn *txn, const osip_message_t *req)
     sub->id = ++s->next_id;
     sub->reg = reg;
     sub->aor = g_strdup(aor);
-    sub->call_id = call_id_text(req);
+    sub->call_id = sip_message_call_id(req);
     sub->local_tag = sip_node_tag(s->sn);
     sub->remote_tag = g_strdup(from_tag);
     sub->local_uri = local;
     sub->remote_uri = remote;
     sub->remote_target = target;
-    sub->route_set = g_ptr_array_new_with_free_func(g_free);
-    for (int i = 0; i < osip_list_size(&req->record_routes); i++) { /* UAS: in order (§12.1.1) */
-        char *rr = NULL;
-        if (osip_record_route_to_str(osip_list_get(&req->record_routes, i), &rr) == 0) {
-            g_ptr_array_add(sub->route_set, g_strdup(rr));
-            osip_free(rr);
-        }
-    }
+    sub->route_set = sip_message_record_routes(req, FALSE); /* UAS: in order (RFC 3261 §12.1.1) */
     g_hash_table_insert(s->subs, GUINT_TO_POINTER(sub->id), sub);
     g_ptr_array_add(reg->subs, sub);
     s->stats.subscriptions++;

@@ -68,24 +68,7 @@ static void pop_own_routes(Scscf *s, osip_message_t *m, gboolean *orig)
 static gboolean record_route(Scscf *s, osip_message_t *m)
 {
     g_autofree char *value = g_strdup_printf("<sip:%s:%d;lr>", s->host, IMS_SIP_PORT);
-    osip_record_route_t *rr = NULL;
-    if (osip_record_route_init(&rr) != 0 || osip_record_route_parse(rr, value) != 0) {
-        osip_record_route_free(rr);
-        return FALSE;
-    }
-    osip_list_add(&m->record_routes, rr, 0);
-    osip_message_force_update(m);
-    return TRUE;
-}
-
-static char *uri_text(const osip_uri_t *uri)
-{
-    char *t = NULL;
-    if (!uri || osip_uri_to_str(uri, &t) != 0)
-        return NULL;
-    char *out = g_strdup(t);
-    osip_free(t);
-    return out;
+    return sip_message_push_record_route(m, value);
 }
 
 /* Sends M (taken) to NEXT (a URI whose host resolves) in a client transaction for SERVER. */
@@ -93,7 +76,7 @@ static void forward(Scscf *s, SipTxn *server, osip_message_t *m, const char *nex
 {
     GError *err = NULL;
     g_autofree char *branch = sip_node_branch(s->sn);
-    g_autofree char *target = uri_text(m->req_uri);
+    g_autofree char *target = sip_uri_text(m->req_uri);
     SipPeer peer;
     if (!next || !cscf_peer_for_uri(s->node->world, next, &peer)) {
         event(s, "route-failed", m->sip_method, target, next);
@@ -213,13 +196,13 @@ void scscf_route_request(Scscf *s, SipTxn *txn, const osip_message_t *req)
     }
     osip_route_t *next_route = osip_list_get(&m->routes, 0);
     if (next_route) { /* loose routing to the next hop of the dialog or of a pre-loaded route */
-        g_autofree char *next = uri_text(next_route->url);
+        g_autofree char *next = sip_uri_text(next_route->url);
         forward(s, txn, m, next, "route-next");
         return;
     }
     osip_generic_param_t *tag = NULL;
     gboolean in_dialog = m->to && osip_to_get_tag(m->to, &tag) == 0 && tag && tag->gvalue;
-    g_autofree char *ruri = uri_text(m->req_uri);
+    g_autofree char *ruri = sip_uri_text(m->req_uri);
     if (in_dialog) {
         forward(s, txn, m, ruri, "route-dialog");
         return;

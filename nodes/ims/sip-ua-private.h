@@ -61,10 +61,6 @@ SimTime sip_ua_now(const SipUa *ua);
 /* When to refresh something granted for SECONDS: at 80 %, or 5 s before expiry if that is earlier,
  * at least at half of it. Never 0 for SECONDS > 0. */
 SimTime sip_ua_refresh_delay(guint32 seconds);
-/* The tag parameter of a From/To, or NULL. */
-const char *sip_ua_header_tag(const osip_from_t *h);
-/* A URI as text (g_free) or NULL. */
-char *sip_ua_uri_text(const osip_uri_t *uri);
 /* A delta-seconds header (Expires, Min-Expires) of M; FALSE when absent or malformed. */
 gboolean sip_ua_header_seconds(const osip_message_t *m, const char *name, guint32 *out);
 

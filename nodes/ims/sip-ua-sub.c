@@ -236,22 +236,15 @@ static void sub_dialog_formed(SipSubscription *sub)
 /* The Record-Route of M as a route set: reversed for the UAC (2xx), in order for the UAS (NOTIFY). */
 static void take_route_set(SipSubscription *sub, const osip_message_t *m, gboolean reverse)
 {
-    g_ptr_array_set_size(sub->route_set, 0);
-    int n = osip_list_size(&m->record_routes);
-    for (int i = 0; i < n; i++) {
-        char *rr = NULL;
-        if (osip_record_route_to_str(osip_list_get(&m->record_routes, reverse ? n - 1 - i : i), &rr) == 0) {
-            g_ptr_array_add(sub->route_set, g_strdup(rr));
-            osip_free(rr);
-        }
-    }
+    g_ptr_array_unref(sub->route_set);
+    sub->route_set = sip_message_record_routes(m, reverse);
 }
 
 /* The remote target from M's Contact (RFC 3261 §12.1.2; a NOTIFY refreshes it). */
 static void take_remote_target(SipSubscription *sub, const osip_message_t *m)
 {
     osip_contact_t *c = osip_list_get(&m->contacts, 0);
-    char *uri = c ? sip_ua_uri_text(c->url) : NULL;
+    char *uri = c ? sip_uri_text(c->url) : NULL;
     if (uri) {
         g_free(sub->remote_target);
         sub->remote_target = uri;
@@ -279,7 +272,7 @@ void sip_ua_sub_answer(SipSubscription *sub, int op, int status, const osip_mess
     guint32 secs = 0;
     if (status >= 200 && status < 300) {
         if (op == SUB_INITIAL && !sub->remote_tag) { /* RFC 3261 §12.1.2: the dialog */
-            const char *tag = sip_ua_header_tag(resp->to);
+            const char *tag = sip_header_tag(resp->to);
             if (!tag) {
                 sub_end(sub, "2xx without To tag");
                 return;
@@ -359,7 +352,7 @@ static char *call_id_of(const osip_message_t *m)
 static SipSubscription *find_dialog(SipUa *ua, const osip_message_t *req, gboolean *creates)
 {
     g_autofree char *call_id = call_id_of(req);
-    const char *to_tag = sip_ua_header_tag(req->to), *from_tag = sip_ua_header_tag(req->from);
+    const char *to_tag = sip_header_tag(req->to), *from_tag = sip_header_tag(req->from);
     *creates = FALSE;
     if (!call_id || !to_tag || !from_tag)
         return NULL;
@@ -423,7 +416,7 @@ gboolean sip_ua_sub_notify(SipUa *ua, SipTxn *txn, const osip_message_t *req)
     }
     sub->remote_cseq = cseq;
     if (creates) { /* RFC 6665 §4.1.2.4, RFC 3261 §12.1.1: we are the UAS of this request */
-        sub->remote_tag = g_strdup(sip_ua_header_tag(req->from));
+        sub->remote_tag = g_strdup(sip_header_tag(req->from));
         take_route_set(sub, req, FALSE);
     }
     take_remote_target(sub, req); /* NOTIFY is a target refresh request (RFC 6665 §4.1.3) */

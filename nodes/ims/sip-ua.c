@@ -38,24 +38,6 @@ SimTime sip_ua_refresh_delay(guint32 seconds)
     return d >= whole / 2 && d > 0 ? d : MAX(whole / 2, 1);
 }
 
-const char *sip_ua_header_tag(const osip_from_t *h)
-{
-    osip_generic_param_t *tag = NULL;
-    if (!h || osip_from_get_tag((osip_from_t *)h, &tag) != 0 || !tag || !tag->gvalue || !*tag->gvalue)
-        return NULL;
-    return tag->gvalue;
-}
-
-char *sip_ua_uri_text(const osip_uri_t *uri)
-{
-    char *t = NULL;
-    if (!uri || osip_uri_to_str(uri, &t) != 0)
-        return NULL;
-    char *out = g_strdup(t);
-    osip_free(t);
-    return out;
-}
-
 gboolean sip_ua_header_seconds(const osip_message_t *m, const char *name, guint32 *out)
 {
     const char *text = sip_message_get_header(m, name, 0);

@@ -426,39 +426,10 @@ static void sub_arm(PsSub *sub, gint64 seconds)
     sub->timer = sim_engine_schedule_in(e, seconds * SIM_S, sub_expired, sub);
 }
 
-static char *uri_text(const osip_uri_t *uri)
-{
-    char *t = NULL;
-    if (!uri || osip_uri_to_str(uri, &t) != 0)
-        return NULL;
-    char *out = g_strdup(t);
-    osip_free(t);
-    return out;
-}
-
-/* The whole Call-ID ("number@host", RFC 3261 §20.8): dialogs match on all of it. g_free. */
-static char *call_id_text(const osip_message_t *req)
-{
-    char *t = NULL;
-    if (!req->call_id || osip_call_id_to_str(req->call_id, &t) != 0 || !t)
-        return NULL;
-    char *out = g_strdup(t);
-    osip_free(t);
-    return out;
-}
-
-static const char *header_tag(const osip_from_t *h)
-{
-    osip_generic_param_t *tag = NULL;
-    if (!h || osip_from_get_tag((osip_from_t *)h, &tag) != 0 || !tag || !tag->gvalue || !*tag->gvalue)
-        return NULL;
-    return tag->gvalue;
-}
-
 static PsSub *find_dialog(Ps *ps, const osip_message_t *req, const char *to_tag)
 {
-    g_autofree char *call_id = call_id_text(req);
-    const char *from_tag = header_tag(req->from);
+    g_autofree char *call_id = sip_message_call_id(req);
+    const char *from_tag = sip_header_tag(req->from);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, ps->subs);
@@ -512,13 +483,9 @@ static void reply_200(Ps *ps, SipTxn *txn, const osip_message_t *req, const char
     sip_message_add_header(resp, "Contact", contact, NULL);
     if (eventlist)
         sip_message_add_header(resp, "Require", "eventlist", NULL);
-    for (int i = 0; i < osip_list_size(&req->record_routes); i++) {
-        char *rr = NULL;
-        if (osip_record_route_to_str(osip_list_get(&req->record_routes, i), &rr) == 0) {
-            sip_message_add_header(resp, "Record-Route", rr, NULL);
-            osip_free(rr);
-        }
-    }
+    g_autoptr(GPtrArray) rrs = sip_message_record_routes(req, FALSE);
+    for (guint i = 0; i < rrs->len; i++)
+        sip_message_add_header(resp, "Record-Route", rrs->pdata[i], NULL);
     respond(ps, txn, resp);
 }
 
@@ -562,7 +529,7 @@ void ps_subscribe_request(Ps *ps, SipTxn *txn, const osip_message_t *req, const 
         return;
     }
     expires = expires < 0 ? PS_SUB_EXPIRES_DEFAULT : MIN(expires, PS_SUB_EXPIRES_MAX);
-    const char *to_tag = header_tag(req->to);
+    const char *to_tag = sip_header_tag(req->to);
     if (to_tag) { /* refresh or unsubscribe (RFC 6665 §4.2.1.2) */
         PsSub *sub = find_dialog(ps, req, to_tag);
         if (!sub) {
@@ -579,11 +546,11 @@ void ps_subscribe_request(Ps *ps, SipTxn *txn, const osip_message_t *req, const 
         return;
     }
     g_autofree char *resource = cscf_uri_aor(req->req_uri);
-    const char *from_tag = header_tag(req->from);
+    const char *from_tag = sip_header_tag(req->from);
     osip_contact_t *contact = osip_list_get(&req->contacts, 0);
-    g_autofree char *target = contact ? uri_text(contact->url) : NULL;
-    g_autofree char *local = uri_text(req->to ? req->to->url : NULL);
-    g_autofree char *remote = uri_text(req->from ? req->from->url : NULL);
+    g_autofree char *target = contact ? sip_uri_text(contact->url) : NULL;
+    g_autofree char *local = sip_uri_text(req->to ? req->to->url : NULL);
+    g_autofree char *remote = sip_uri_text(req->from ? req->from->url : NULL);
     const char *why = !resource ? "Request-URI without identity" : !from_tag ? "no From tag" : !target ? "no Contact"
                       : !local || !remote ? "bad From or To" : NULL;
     if (why) {
@@ -627,24 +594,17 @@ void ps_subscribe_request(Ps *ps, SipTxn *txn, const osip_message_t *req, const 
     sub->resource = g_strdup(resource);
     sub->pt = pt;
     sub->watcher = g_strdup(watcher);
-    sub->call_id = call_id_text(req);
+    sub->call_id = sip_message_call_id(req);
     sub->local_tag = sip_node_tag(ps->sn);
     sub->remote_tag = g_strdup(from_tag);
     sub->local_uri = g_steal_pointer(&local);
     sub->remote_uri = g_steal_pointer(&remote);
     sub->remote_target = g_steal_pointer(&target);
-    sub->route_set = g_ptr_array_new_with_free_func(g_free);
+    sub->route_set = sip_message_record_routes(req, FALSE); /* UAS: in order (RFC 3261 §12.1.1) */
     sub->handling = handling;
     sub->state = handling == PRES_SUB_CONFIRM ? PS_SUB_PENDING : PS_SUB_ACTIVE;
     sub->reason = "subscribe";
     sub->started = sim_world_now(ps->node->world);
-    for (int i = 0; i < osip_list_size(&req->record_routes); i++) { /* UAS: in order (RFC 3261 §12.1.1) */
-        char *rr = NULL;
-        if (osip_record_route_to_str(osip_list_get(&req->record_routes, i), &rr) == 0) {
-            g_ptr_array_add(sub->route_set, g_strdup(rr));
-            osip_free(rr);
-        }
-    }
     g_hash_table_insert(ps->subs, GUINT_TO_POINTER(sub->id), sub);
     if (sub->is_list) {
         for (guint i = 0; i < pt->buddies->len; i++) {

@@ -450,3 +450,57 @@ const char *sip_message_cseq_method(const osip_message_t *msg)
 {
     return (msg && msg->cseq) ? msg->cseq->method : NULL;
 }
+
+gchar *sip_message_call_id(const osip_message_t *msg)
+{
+    char *t = NULL;
+    if (!msg || !msg->call_id || osip_call_id_to_str(msg->call_id, &t) != 0 || !t)
+        return NULL;
+    gchar *out = g_strdup(t);
+    osip_free(t);
+    return out;
+}
+
+const char *sip_header_tag(const osip_from_t *header)
+{
+    osip_generic_param_t *tag = NULL;
+    if (!header || osip_from_get_tag((osip_from_t *)header, &tag) != 0 || !tag || !tag->gvalue || !*tag->gvalue)
+        return NULL;
+    return tag->gvalue;
+}
+
+gchar *sip_uri_text(const osip_uri_t *uri)
+{
+    char *t = NULL;
+    if (!uri || osip_uri_to_str(uri, &t) != 0 || !t)
+        return NULL;
+    gchar *out = g_strdup(t);
+    osip_free(t);
+    return out;
+}
+
+GPtrArray *sip_message_record_routes(const osip_message_t *msg, gboolean reverse)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    int n = msg ? osip_list_size(&msg->record_routes) : 0;
+    for (int i = 0; i < n; i++) {
+        char *rr = NULL;
+        if (osip_record_route_to_str(osip_list_get(&msg->record_routes, reverse ? n - 1 - i : i), &rr) == 0 && rr) {
+            g_ptr_array_add(out, g_strdup(rr));
+            osip_free(rr);
+        }
+    }
+    return out;
+}
+
+gboolean sip_message_push_record_route(osip_message_t *msg, const char *value)
+{
+    osip_record_route_t *rr = NULL;
+    if (osip_record_route_init(&rr) != 0 || osip_record_route_parse(rr, value) != 0) {
+        osip_record_route_free(rr);
+        return FALSE;
+    }
+    osip_list_add(&msg->record_routes, rr, 0);
+    osip_message_force_update(msg);
+    return TRUE;
+}

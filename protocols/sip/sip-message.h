@@ -149,3 +149,14 @@ gboolean sip_message_set_body(osip_message_t *msg, const char *content_type, con
 const char *sip_message_branch(const osip_message_t *msg);
 /* The CSeq method, or NULL. */
 const char *sip_message_cseq_method(const osip_message_t *msg);
+/* The whole Call-ID ("number@host", RFC 3261 §20.8: dialogs match on all of it), or NULL. g_free. */
+gchar *sip_message_call_id(const osip_message_t *msg);
+/* The tag of a From or To, or NULL when it has none (or an empty one). */
+const char *sip_header_tag(const osip_from_t *header);
+/* URI printed (osip_uri_to_str), or NULL. g_free. */
+gchar *sip_uri_text(const osip_uri_t *uri);
+/* The Record-Route values of MSG (char*, freed with the array): in order for a UAS, REVERSE for a UAC
+ * (RFC 3261 §12.1.1, §12.1.2). Never NULL. */
+GPtrArray *sip_message_record_routes(const osip_message_t *msg, gboolean reverse);
+/* Puts VALUE ("<sip:host:5060;lr>") on top of MSG's Record-Route (RFC 3261 §16.6 step 4). */
+gboolean sip_message_push_record_route(osip_message_t *msg, const char *value);
