@@ -4,7 +4,7 @@
 # otherwise it prints the exact command to run and exits 1. Quick and silent when all is present.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config libglib2.0-dev libosip2-dev libssl-dev libxml2-dev libjson-glib-dev tshark libns3-dev"
+PACKAGES="build-essential cmake pkg-config libglib2.0-dev libosip2-dev libssl-dev libxml2-dev libjson-glib-dev libhttp-parser-dev tshark libns3-dev"
 
 missing=""
 for p in $PACKAGES; do

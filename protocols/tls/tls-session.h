@@ -41,6 +41,11 @@ typedef struct {
     const uint8_t *psk;
     size_t psk_len;
     const char *psk_hint;
+    /* PSK client, instead of PSK: called during the handshake with the server's hint and the
+     * negotiated cipher suite (the Ua security protocol id, hence Ks_NAF, depends on it: TS 33.220
+     * Annex H.3, 01 00 01 yy zz); writes at most TLS_PSK_MAX octets to KEY. FALSE aborts. */
+    gboolean (*psk_for_cipher)(const char *hint, uint16_t cipher_id, uint8_t *key, size_t *key_len, void *user);
+    void *psk_user;
     /* CERT server: its credentials (not owned; must outlive the session). */
     const TlsCredentials *server_creds;
     /* CERT client: the trust anchor (not owned), the host name to check and send as SNI, and the
@@ -87,7 +92,7 @@ gboolean tls_session_provide_psk(TlsSession *s, const uint8_t *key, size_t len, 
 const char *tls_session_psk_identity(const TlsSession *s);
 
 /* The negotiated cipher suite: IANA number (for the Ua security protocol id, TS 33.220 Annex H)
- * and OpenSSL name; 0 / NULL before the handshake. */
+ * and OpenSSL name; 0 / NULL before the ServerHello. Valid while tls_session_psk_wanted() waits. */
 uint16_t tls_session_cipher_id(const TlsSession *s);
 const char *tls_session_cipher_name(const TlsSession *s);
 /* Host CPU time spent inside OpenSSL for this session, in ns (host measurement only). */
