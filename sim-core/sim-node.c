@@ -49,9 +49,21 @@ void sim_world_free(SimWorld *world)
     g_hash_table_destroy(world->records);
     g_ptr_array_free(world->record_order, TRUE);
     g_ptr_array_free(world->nodes, TRUE);
+    g_datalist_clear(&world->shared);
     sim_trace_free(world->trace);
     sim_engine_free(world->engine);
     g_free(world);
+}
+
+void sim_world_set_shared(SimWorld *world, const char *key, gpointer data, GDestroyNotify destroy)
+{
+    g_datalist_set_data_full(&world->shared, key, data, destroy);
+}
+
+gpointer sim_world_get_shared(const SimWorld *world, const char *key)
+{
+    GData *d = world->shared; /* g_datalist_get_data takes a non-const list; it does not modify it */
+    return g_datalist_get_data(&d, key);
 }
 
 uint64_t sim_world_next_packet_uid(SimWorld *world)

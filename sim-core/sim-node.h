@@ -30,6 +30,7 @@ struct SimWorld {
     GHashTable *records;  /* "class.name" -> const SimConfig* (not owned), see sim_world_add_record */
     GPtrArray *record_order; /* "class.name" keys in file order */
     uint64_t next_packet_uid;
+    GData *shared;        /* run-wide objects nodes share (e.g. the scenario CA), see sim_world_shared */
 };
 
 struct SimIface {
@@ -62,6 +63,10 @@ struct SimNode {
 /* A world on ENGINE (taken over). Free with sim_world_free(), which frees nodes and the engine. */
 SimWorld *sim_world_new(SimEngine *engine, uint64_t seed);
 void sim_world_free(SimWorld *world);
+/* Run-wide objects several nodes share, by KEY (e.g. "ut-ca"): set once, freed with DESTROY after
+ * the nodes when the world is freed. get returns NULL when unset. */
+void sim_world_set_shared(SimWorld *world, const char *key, gpointer data, GDestroyNotify destroy);
+gpointer sim_world_get_shared(const SimWorld *world, const char *key);
 static inline SimTime sim_world_now(const SimWorld *w) { return sim_engine_now(w->engine); }
 uint64_t sim_world_next_packet_uid(SimWorld *world);
 
