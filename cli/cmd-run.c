@@ -6,7 +6,7 @@
  * name and renamed when the run has finished, so an interrupted run leaves nothing half-written
  * under a final name. */
 #include "analysis/atomic-file.h"
-#include "analysis/esp-sa-log.h"
+#include "analysis/key-log.h"
 #include "analysis/event-log.h"
 #include "analysis/json-writer.h"
 #include "analysis/metrics.h"
@@ -61,7 +61,7 @@ typedef struct {
     PcapngWriter *pcap;
     EventLog *log;
     Metrics *metrics;
-    EspSaLog *esp_sas;
+    KeyLog *esp_sas, *tls_keys;
 } Outputs;
 
 static void outputs_abort(Outputs *o)
@@ -72,8 +72,8 @@ static void outputs_abort(Outputs *o)
         event_log_free(o->log);
     if (o->metrics)
         metrics_free(o->metrics);
-    if (o->esp_sas)
-        esp_sa_log_free(o->esp_sas);
+    key_log_free(o->esp_sas); /* NULL-safe */
+    key_log_free(o->tls_keys);
     if (o->pcap_file)
         atomic_file_abort(o->pcap_file);
     if (o->events_file)
@@ -255,12 +255,14 @@ int cli_run(int argc, char **argv)
     o.pcap = pcapng_writer_new(atomic_file_stream(o.pcap_file), PRESIM_VERSION); /* the writer adds "presim " */
     o.log = event_log_new(atomic_file_stream(o.events_file));
     o.metrics = metrics_new();
-    o.esp_sas = esp_sa_log_new();
+    o.esp_sas = key_log_new("sa-installed", "wireshark_uat");
+    o.tls_keys = key_log_new("tls-keylog", "line");
     SimTrace *trace = sw->world->trace;
     sim_trace_add_observer(trace, pcapng_writer_observer(o.pcap));
     sim_trace_add_observer(trace, event_log_observer(o.log));
     sim_trace_add_observer(trace, metrics_observer(o.metrics));
-    sim_trace_add_observer(trace, esp_sa_log_observer(o.esp_sas));
+    sim_trace_add_observer(trace, key_log_observer(o.esp_sas));
+    sim_trace_add_observer(trace, key_log_observer(o.tls_keys));
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
@@ -293,7 +295,8 @@ int cli_run(int argc, char **argv)
         sim_trace_remove_observer(trace, pcapng_writer_observer(o.pcap));
         sim_trace_remove_observer(trace, event_log_observer(o.log));
         sim_trace_remove_observer(trace, metrics_observer(o.metrics));
-        sim_trace_remove_observer(trace, esp_sa_log_observer(o.esp_sas));
+        sim_trace_remove_observer(trace, key_log_observer(o.esp_sas));
+        sim_trace_remove_observer(trace, key_log_observer(o.tls_keys));
         outputs_abort(&o);
         scenario_world_free(sw);
         scenario_free(sc);
@@ -319,8 +322,11 @@ int cli_run(int argc, char **argv)
         o.events_file = NULL;
         if (rc == CLI_OK && !atomic_file_write_all(out_dir, "summary.json", summary->str, summary->len, &err))
             rc = CLI_RUNTIME;
-        const GString *sas = esp_sa_log_text(o.esp_sas);
+        const GString *sas = key_log_text(o.esp_sas);
         if (rc == CLI_OK && !atomic_file_write_all(out_dir, "esp-sa.txt", sas->str, sas->len, &err))
+            rc = CLI_RUNTIME;
+        const GString *tls = key_log_text(o.tls_keys);
+        if (rc == CLI_OK && !atomic_file_write_all(out_dir, "tls-keys.txt", tls->str, tls->len, &err))
             rc = CLI_RUNTIME;
         if (rc == CLI_OK && !atomic_file_write_all(out_dir, "host.json", host->str, host->len, &err))
             rc = CLI_RUNTIME;
@@ -332,7 +338,8 @@ int cli_run(int argc, char **argv)
     sim_trace_remove_observer(trace, pcapng_writer_observer(o.pcap));
     sim_trace_remove_observer(trace, event_log_observer(o.log));
     sim_trace_remove_observer(trace, metrics_observer(o.metrics));
-    sim_trace_remove_observer(trace, esp_sa_log_observer(o.esp_sas));
+    sim_trace_remove_observer(trace, key_log_observer(o.esp_sas));
+    sim_trace_remove_observer(trace, key_log_observer(o.tls_keys));
 
     if (rc == CLI_OK && !quiet) {
         char b1[32];
@@ -342,8 +349,9 @@ int cli_run(int argc, char **argv)
                sim_time_format(sim_engine_now(engine_), b1), wall, events, wall > 0 ? events / wall / 1e6 : 0.0);
         report_print_text(report, stdout);
         printf("\nOutputs in %s/: trace.pcapng (%" G_GUINT64_FORMAT " packets), events.jsonl (%" G_GUINT64_FORMAT
-               " lines), summary.json, esp-sa.txt (%u SAs), host.json\n",
-               out_dir, pcapng_writer_packets(o.pcap), event_log_lines(o.log), esp_sa_log_count(o.esp_sas));
+               " lines), summary.json, esp-sa.txt (%u SAs), tls-keys.txt (%u sessions), host.json\n",
+               out_dir, pcapng_writer_packets(o.pcap), event_log_lines(o.log), key_log_count(o.esp_sas),
+               key_log_count(o.tls_keys));
     }
     outputs_abort(&o); /* frees writers; the files are already committed */
     g_string_free(summary, TRUE);

@@ -4,11 +4,13 @@
  */
 #pragma once
 #include "nodes/ims/ims-common.h"
+#include "nodes/ims/http-node.h"
 #include "nodes/ims/sip-node.h"
 #include "nodes/node-kind.h"
 #include "protocols/pidf/pidf.h"
 #include "protocols/pidf/pres-rules.h"
 #include "protocols/sip/sip-headers.h"
+#include "protocols/xcap/xcap-server.h"
 
 #define PS_PUBLISH_EXPIRES_DEFAULT 3600 /* RFC 3903 §6 step 5 leaves it to the server */
 #define PS_PUBLISH_EXPIRES_MIN 60
@@ -85,6 +87,10 @@ struct PsPresentity {
 };
 
 typedef struct {
+    guint64 requests, changes, forbidden, private_identity_seen;
+} PsXcapStats;
+
+typedef struct {
     guint64 publishes, publish_rejected, subscriptions, subscribe_rejected, notifies, notify_failures;
     guint64 rule_changes, bad_requests;
 } PsStats;
@@ -104,6 +110,13 @@ struct Ps {
     guint64 etag_counter;
     PsStats stats;
     PsTraffic traffic[PS_RP_COUNT];
+    /* Ut (ps-xcap.c) */
+    HttpNode *http;
+    XcapServer *xcap;
+    GPtrArray *xcap_proxies;  /* SimNode*: APs allowed to assert identities; empty: anyone */
+    GPtrArray *impis;         /* char*: the users' private identities (must never arrive) */
+    gboolean xcap_seeding;    /* storing documents the PS already applied */
+    PsXcapStats xcap_stats;
 };
 
 /* ps.c */
@@ -127,6 +140,8 @@ void ps_notify_watchers(PsPresentity *pt);
 /* The rules of PT changed: every subscription re-authorized (RFC 5025 §3.2.1). */
 void ps_rules_changed(PsPresentity *pt);
 void ps_notify_result(Ps *ps, SipTxn *txn, int status);
+/* OWNER's buddy list now holds MEMBERS (URIs, copied): list subscriptions follow and get full state. */
+void ps_list_replace(PsPresentity *owner, GPtrArray *members);
 
 /* ps-rules.c */
 /* Builds PT's pres-rules document from its item lists (see subscriber.c) and parses it. */

@@ -38,6 +38,25 @@ static const char *const state_names[] = {"active", "pending", "terminated"};
 
 static void winfo_notify_all(PsPresentity *pt);
 
+/* The member presentities of a list subscription know it (to notify it when they change). */
+static void list_unlink(PsSub *sub)
+{
+    for (guint i = 0; i < sub->pt->buddies->len; i++) {
+        PsPresentity *m = ps_presentity_for_uri(sub->ps, sub->pt->buddies->pdata[i]);
+        if (m)
+            g_ptr_array_remove(m->list_subs, sub);
+    }
+}
+
+static void list_link(PsSub *sub)
+{
+    for (guint i = 0; i < sub->pt->buddies->len; i++) {
+        PsPresentity *m = ps_presentity_for_uri(sub->ps, sub->pt->buddies->pdata[i]);
+        if (m && !g_ptr_array_find(m->list_subs, sub, NULL))
+            g_ptr_array_add(m->list_subs, sub);
+    }
+}
+
 void ps_sub_free(gpointer p)
 {
     PsSub *sub = p;
@@ -47,13 +66,8 @@ void ps_sub_free(gpointer p)
         g_ptr_array_remove(sub->pt->winfo_subs, sub);
         g_ptr_array_remove(sub->pt->gone, sub);
     }
-    if (sub->is_list && sub->pt) {
-        for (guint i = 0; i < sub->pt->buddies->len; i++) {
-            PsPresentity *m = g_hash_table_lookup(sub->ps->presentities, sub->pt->buddies->pdata[i]);
-            if (m)
-                g_ptr_array_remove(m->list_subs, sub);
-        }
-    }
+    if (sub->is_list && sub->pt)
+        list_unlink(sub);
     g_free(sub->resource);
     g_free(sub->watcher);
     g_free(sub->call_id);
@@ -409,6 +423,38 @@ void ps_rules_changed(PsPresentity *pt)
         notify_sub(pt->list_subs->pdata[i], FALSE, NULL);
 }
 
+static gint list_sub_cmp(gconstpointer a, gconstpointer b)
+{
+    guint x = (*(PsSub *const *)a)->id, y = (*(PsSub *const *)b)->id; /* g_ptr_array_sort passes pointers to elements */
+    return x < y ? -1 : x > y;
+}
+
+void ps_list_replace(PsPresentity *owner, GPtrArray *members)
+{
+    GHashTableIter it;
+    gpointer v;
+    GPtrArray *subs = g_ptr_array_new();
+    g_hash_table_iter_init(&it, owner->ps->subs);
+    while (g_hash_table_iter_next(&it, NULL, &v)) {
+        PsSub *sub = v;
+        if (sub->is_list && sub->pt == owner && sub->state != PS_SUB_TERMINATED) {
+            list_unlink(sub);
+            g_ptr_array_add(subs, sub);
+        }
+    }
+    g_ptr_array_set_size(owner->buddies, 0);
+    for (guint i = 0; i < members->len; i++)
+        g_ptr_array_add(owner->buddies, g_strdup(members->pdata[i]));
+    /* RFC 4662 §4.5: a change of the list itself is sent as full state. Hash order is not
+     * deterministic: notify in subscription id order. */
+    g_ptr_array_sort(subs, list_sub_cmp);
+    for (guint i = 0; i < subs->len; i++) {
+        list_link(subs->pdata[i]);
+        notify_sub(subs->pdata[i], TRUE, NULL);
+    }
+    g_ptr_array_free(subs, TRUE);
+}
+
 /* ---- SUBSCRIBE ---- */
 
 static void sub_expired(void *arg)
@@ -607,12 +653,7 @@ void ps_subscribe_request(Ps *ps, SipTxn *txn, const osip_message_t *req, const 
     sub->started = sim_world_now(ps->node->world);
     g_hash_table_insert(ps->subs, GUINT_TO_POINTER(sub->id), sub);
     if (sub->is_list) {
-        for (guint i = 0; i < pt->buddies->len; i++) {
-            g_autofree char *aor = ps_uri_aor_text(pt->buddies->pdata[i]);
-            PsPresentity *m = aor ? g_hash_table_lookup(ps->presentities, aor) : NULL;
-            if (m && !g_ptr_array_find(m->list_subs, sub, NULL))
-                g_ptr_array_add(m->list_subs, sub);
-        }
+        list_link(sub);
     } else if (kind == PS_EV_WINFO) {
         g_ptr_array_add(pt->winfo_subs, sub);
     } else {
