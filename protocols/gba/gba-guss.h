@@ -7,7 +7,7 @@
  * Only what presim uses is modelled: the UICC type, the key lifetime, and per USS its id, GAA
  * service type (1 = presence, TS 29.109 §6.3.4), optional NAF group and the list of IMPUs (uids).
  * Parsing is bounded and refuses DTDs and entities (like protocols/pidf).
- * Tests: tests/unit/test-gaa.c.
+ * Tests: tests/unit/test-gba-guss.c.
  */
 #pragma once
 #include <glib.h>
@@ -36,6 +36,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GbaGuss, gba_guss_free)
 GbaUss *gba_guss_add_uss(GbaGuss *g, const char *id, uint32_t type, const char *naf_group, const char *const *uids);
 /* The XML text (g_free). */
 char *gba_guss_print(const GbaGuss *g);
+/* Parse errors: GBA_ERROR_INVALID (gba-kdf.h). */
 GbaGuss *gba_guss_parse(const char *xml, size_t len, GError **error);
 /* A copy holding only the USSs of service TYPE (what the BSF sends a NAF, TS 33.220 §4.5.3). */
 GbaGuss *gba_guss_filter(const GbaGuss *g, uint32_t type);
