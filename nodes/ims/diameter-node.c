@@ -22,7 +22,8 @@ struct Conn {
 struct DiameterNode {
     SimNode *node;
     char *origin_host, *origin_realm;
-    DiameterPeerApp app;
+    DiameterPeerApp *apps; /* advertised in CER/CEA */
+    guint n_apps;
     DiameterNodeHandlers h;
     void *user;
     SimRng *rng;
@@ -192,8 +193,8 @@ static Conn *conn_new(DiameterNode *dn, gboolean client)
         .host_ip = {.family = a.family == SIM_AF_INET6 ? DIAMETER_ADDRESS_IPV6 : DIAMETER_ADDRESS_IPV4},
         .vendor_id = 0,
         .product_name = "presim",
-        .apps = &dn->app,
-        .n_apps = 1,
+        .apps = dn->apps,
+        .n_apps = dn->n_apps,
         .hop_by_hop_start = sim_rng_uint32(dn->rng),
         .end_to_end_start = sim_rng_uint32(dn->rng),
     };
@@ -239,11 +240,20 @@ static void on_accept(TcpSocket *listener, TcpSocket *sock, void *user)
 DiameterNode *diameter_node_new(SimNode *node, const char *origin_host, const char *origin_realm,
                                 const DiameterPeerApp *app, const DiameterNodeHandlers *handlers, void *user)
 {
+    return diameter_node_new_multi(node, origin_host, origin_realm, app, 1, handlers, user);
+}
+
+DiameterNode *diameter_node_new_multi(SimNode *node, const char *origin_host, const char *origin_realm,
+                                      const DiameterPeerApp *apps, guint n_apps, const DiameterNodeHandlers *handlers,
+                                      void *user)
+{
+    g_assert(apps && n_apps > 0);
     DiameterNode *dn = g_new0(DiameterNode, 1);
     dn->node = node;
     dn->origin_host = g_strdup(origin_host);
     dn->origin_realm = g_strdup(origin_realm);
-    dn->app = *app;
+    dn->apps = g_memdup2(apps, n_apps * sizeof apps[0]);
+    dn->n_apps = n_apps;
     dn->h = *handlers;
     dn->user = user;
     dn->rng = sim_node_rng_new(node, "diameter");
@@ -268,6 +278,7 @@ void diameter_node_free(DiameterNode *dn)
     if (dn->listener)
         tcp_close(dn->listener);
     sim_rng_free(dn->rng);
+    g_free(dn->apps);
     g_free(dn->origin_host);
     g_free(dn->origin_realm);
     g_free(dn);

@@ -23,9 +23,17 @@ typedef struct {
 } DiameterNodeHandlers;
 
 /* ORIGIN_HOST / ORIGIN_REALM: the node's Diameter identity. APP: the application it runs (e.g. Cx:
- * vendor 10415, application 16777216). */
+ * vendor 10415, application 16777216). Same as diameter_node_new_multi() with one application. */
 DiameterNode *diameter_node_new(SimNode *node, const char *origin_host, const char *origin_realm,
                                 const DiameterPeerApp *app, const DiameterNodeHandlers *handlers, void *user);
+/* A node advertising the N_APPS (>= 1) applications of APPS (copied) in every CER/CEA: each
+ * connection then carries the applications both ends advertise (RFC 6733 §5.3), e.g. an HSS with
+ * Cx and Zh serves a CSCF that speaks Cx and a BSF that speaks Zh on the same port. Requests of an
+ * application the connection did not agree are answered 3007 by the peer (incoming) or refused
+ * (outgoing: the answer handler gets NULL). */
+DiameterNode *diameter_node_new_multi(SimNode *node, const char *origin_host, const char *origin_realm,
+                                      const DiameterPeerApp *apps, guint n_apps, const DiameterNodeHandlers *handlers,
+                                      void *user);
 void diameter_node_free(DiameterNode *dn);
 const char *diameter_node_origin_host(const DiameterNode *dn);
 const char *diameter_node_origin_realm(const DiameterNode *dn);

@@ -1,4 +1,5 @@
-/* hss.c: the HSS kind: subscriptions from the scenario records, the Cx server (UAR, MAR, SAR, LIR).
+/* hss.c: the HSS kind: subscriptions from the scenario records, the Cx server (UAR, MAR, SAR, LIR);
+ * the same Diameter node (port 3868) also runs Zh for a BSF (hss-zh.c: MAR with GUSS).
  *
  * DESIGN NOTES
  *
@@ -16,7 +17,8 @@
  *
  * Invariants. 1. An IMPU is registered only while an S-CSCF name is stored. 2. Registering or
  * deregistering acts on whole sets. 3. SQN_HE only changes through protocols/aka (Annex C), one step
- * per vector, or by a resynchronisation whose MAC-S verified.
+ * per vector, or by a resynchronisation whose MAC-S verified: Cx and Zh vectors come from the one
+ * AuC step hss_auth_vector(), so they share SQN_HE and its resynchronisation.
  *
  * Answers follow TS 29.228 §6.1.1 (UAR), §6.1.2 (SAR), §6.1.4 (LIR), §6.3 (MAR): unknown identities
  * give Experimental-Result DIAMETER_ERROR_USER_UNKNOWN, an IMPU of another IMPI
@@ -27,10 +29,9 @@
 #include "sim-core/sim-log.h"
 #define G_LOG_DOMAIN SIM_LOG_NODE
 #include "nodes/ims/hss.h"
-#include "nodes/ims/diameter-node.h"
+#include "nodes/ims/hss-private.h"
 #include "nodes/ims/ims-common.h"
-#include "protocols/aka/aka.h"
-#include "protocols/diameter/cx.h"
+#include "protocols/diameter/gaa.h"
 #include <libxml/xmlwriter.h>
 #include <openssl/crypto.h>
 #include <string.h>
@@ -40,41 +41,19 @@
 static const SimKeySpec hss_keys[] = {
     {"scscf", SIM_KEY_NAME, NULL, "the S-CSCF node the HSS assigns to users at their first registration", NULL, 0, 0,
      "node"},
+    {"gba-lifetime", SIM_KEY_TIME, "3600s",
+     "key lifetime the HSS puts in the GBA user security settings it gives a BSF over Zh (whole seconds, >= 1 s)",
+     NULL, 0, 0, NULL},
     SIM_KEY_END,
 };
 
-typedef struct {
-    char *record;
-    char *impi;
-    char **impus; /* the first is the default public identity */
-    char **pseudonyms;
-    char **barred;
-    AkaHn *hn;
-    uint8_t amf[AKA_AMF_LEN];
-    char *scscf;            /* stored S-CSCF name, NULL when none */
-    GHashTable *registered; /* IMPU (borrowed from impus) -> itself */
-} HssSub;
-
-typedef struct {
-    uint64_t uar, mar, sar, lir, vectors, resyncs, resync_failures, rejected;
-} HssStats;
-
-typedef struct {
-    SimNode *node;
-    char *scscf_uri; /* Server-Name handed out at first registration */
-    DiameterNode *dn;
-    GPtrArray *subs;           /* HssSub*, owned */
-    GHashTable *by_impi;       /* IMPI -> HssSub* */
-    GHashTable *by_impu;       /* IMPU -> HssSub* */
-    HssStats stats;
-} Hss;
-
 /* ---- subscriptions --------------------------------------------------------------------------- */
 
-static gboolean strv_has(char **v, const char *s)
+gboolean hss_strv_has(char **v, const char *s)
 {
     return s && v && g_strv_contains((const char *const *)v, s);
 }
+
 
 static void sub_free(gpointer p)
 {
@@ -94,12 +73,12 @@ static void sub_free(gpointer p)
 static GPtrArray *sub_set(const HssSub *s, const char *impu)
 {
     GPtrArray *set = g_ptr_array_new();
-    if (strv_has(s->pseudonyms, impu)) {
+    if (hss_strv_has(s->pseudonyms, impu)) {
         g_ptr_array_add(set, (gpointer)impu);
         return set;
     }
     for (char **p = s->impus; *p; p++)
-        if (!strv_has(s->pseudonyms, *p))
+        if (!hss_strv_has(s->pseudonyms, *p))
             g_ptr_array_add(set, *p);
     return set;
 }
@@ -208,7 +187,7 @@ static char *subscription_xml(const HssSub *s, const char *impu)
     for (guint i = 0; i < set->len; i++) {
         const char *id = set->pdata[i];
         rc |= xmlTextWriterStartElement(w, BAD_CAST "PublicIdentity") < 0;
-        if (strv_has(s->barred, id)) /* tBool; absent means not barred */
+        if (hss_strv_has(s->barred, id)) /* tBool; absent means not barred */
             rc |= xmlTextWriterWriteElement(w, BAD_CAST "BarringIndication", BAD_CAST "1") < 0;
         rc |= xmlTextWriterWriteElement(w, BAD_CAST "Identity", BAD_CAST id) < 0;
         rc |= xmlTextWriterEndElement(w) < 0;
@@ -224,7 +203,7 @@ static char *subscription_xml(const HssSub *s, const char *impu)
 
 /* ---- answers --------------------------------------------------------------------------------- */
 
-static void answer_common(Hss *h, const CxCommon *req, CxCommon *a)
+void hss_answer_common(Hss *h, const CxCommon *req, CxCommon *a)
 {
     memset(a, 0, sizeof *a);
     a->session_id = req->session_id;
@@ -244,10 +223,10 @@ static CxResult base_result(uint32_t code)
     return (CxResult){0, code};
 }
 
-static void rejected_event(Hss *h, uint32_t command, uint32_t result, const char *why)
+void hss_rejected_event(Hss *h, uint32_t app, uint32_t command, uint32_t result, const char *why)
 {
     h->stats.rejected++;
-    const DiameterDictCommand *c = diameter_dict_command(DIAMETER_APP_CX, command);
+    const DiameterDictCommand *c = diameter_dict_command(app, command);
     SimAttr attrs[] = {SIM_ATTR_S("command", c ? c->request_abbrev : "?"), SIM_ATTR_I("result", result),
                        SIM_ATTR_S("reason", why)};
     sim_node_event(h->node, "hss-rejected", attrs, G_N_ELEMENTS(attrs));
@@ -255,10 +234,10 @@ static void rejected_event(Hss *h, uint32_t command, uint32_t result, const char
 
 /* RFC 6733 §7.2: [Session-Id] {Origin-Host} {Origin-Realm} {Result-Code} [Error-Message], 'E' for
  * protocol errors. For requests the Cx parsers refused, and commands the HSS does not serve. */
-static GBytes *generic_answer(Hss *h, const DiameterMsg *req, uint32_t result, const char *why)
+GBytes *hss_generic_answer(Hss *h, const DiameterMsg *req, uint32_t result, const char *why)
 {
     const DiameterHeader *hd = diameter_msg_header(req);
-    rejected_event(h, hd->command, result, why);
+    hss_rejected_event(h, hd->app_id, hd->command, result, why);
     g_autoptr(DiameterBuilder) b = diameter_builder_new_answer(hd, result >= 3000 && result < 4000);
     const DiameterAvp *sid = diameter_msg_find(req, NULL, DIAMETER_AVP_SESSION_ID, 0);
     if (sid)
@@ -301,6 +280,60 @@ static void registration_event(Hss *h, const HssSub *s, const char *impu, uint32
     sim_node_event(h->node, "hss-registration", attrs, G_N_ELEMENTS(attrs));
 }
 
+/* ---- the AuC step of Cx and Zh (TS 33.102 §6.3) ------------------------------------------- */
+
+gboolean hss_auth_vector(Hss *h, HssSub *s, const CxAuthDataItem *req, const char *scheme, uint32_t app,
+                         CxAuthDataItem *item, CxResult *result)
+{
+    GError *err = NULL;
+    memset(item, 0, sizeof *item);
+    if (req->authorization_len) {
+        /* Resynchronisation (TS 29.229 §6.3.11, TS 33.203 §6.1.2): SIP-Authorization = RAND || AUTS. */
+        uint64_t sqn_ms = 0;
+        gboolean ok = req->authorization_len == AKA_RAND_LEN + AKA_AUTS_LEN;
+        if (!ok)
+            err = g_error_new(AKA_ERROR, AKA_ERROR_INVALID, "SIP-Authorization of %zu bytes, not RAND || AUTS",
+                              req->authorization_len);
+        else
+            ok = aka_hn_resync(s->hn, req->authorization, req->authorization + AKA_RAND_LEN, &sqn_ms, &err);
+        SimAttr attrs[] = {SIM_ATTR_S("impi", s->impi), SIM_ATTR_S("result", ok ? "ok" : "failed"),
+                           SIM_ATTR_I("sqn_ms", sqn_ms), SIM_ATTR_I("sqn_he", aka_hn_sqn(s->hn)),
+                           SIM_ATTR_S("reason", ok ? "" : err->message)};
+        sim_node_event(h->node, "hss-resync", attrs, G_N_ELEMENTS(attrs));
+        g_clear_error(&err);
+        if (!ok) {
+            /* TS 33.102 §6.3.5: no new vectors on an AUTS that does not verify */
+            h->stats.resync_failures++;
+            *result = base_result(DIAMETER_AUTHORIZATION_REJECTED);
+            return FALSE;
+        }
+        h->stats.resyncs++;
+    }
+    uint8_t rand[AKA_RAND_LEN];
+    sim_rng_bytes(h->node->rng, rand, sizeof rand);
+    AkaVector av;
+    if (!aka_hn_generate(s->hn, rand, s->amf, &av, &err)) { /* SQN exhausted */
+        *result = base_result(DIAMETER_UNABLE_TO_COMPLY);
+        hss_rejected_event(h, app, CX_CMD_MULTIMEDIA_AUTH, DIAMETER_UNABLE_TO_COMPLY, err->message);
+        g_clear_error(&err);
+        return FALSE;
+    }
+    h->stats.vectors++;
+    item->has_item_number = TRUE;
+    item->item_number = 1;
+    item->scheme = (char *)scheme;
+    memcpy(item->authenticate, av.rand, AKA_RAND_LEN); /* §6.3.10: RAND || AUTN */
+    memcpy(item->authenticate + AKA_RAND_LEN, av.autn, AKA_AUTN_LEN);
+    item->authenticate_len = AKA_RAND_LEN + AKA_AUTN_LEN;
+    memcpy(item->authorization, av.xres, AKA_RES_LEN); /* §6.3.11: XRES */
+    item->authorization_len = AKA_RES_LEN;
+    item->has_ck = item->has_ik = TRUE;
+    memcpy(item->ck, av.ck, CX_KEY_LEN);
+    memcpy(item->ik, av.ik, CX_KEY_LEN);
+    aka_vector_clear(&av);
+    return TRUE;
+}
+
 /* ---- UAR (TS 29.228 §6.1.1) ------------------------------------------------------------------ */
 
 static GBytes *handle_uar(Hss *h, const DiameterMsg *msg)
@@ -308,20 +341,20 @@ static GBytes *handle_uar(Hss *h, const DiameterMsg *msg)
     CxUar r;
     GError *err = NULL;
     if (!cx_uar_parse(msg, &r, &err)) {
-        GBytes *b = generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
+        GBytes *b = hss_generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
         g_error_free(err);
         return b;
     }
     h->stats.uar++;
     CxUaa a = {0};
-    answer_common(h, &r.common, &a.common);
+    hss_answer_common(h, &r.common, &a.common);
     HssSub *s = identify(h, r.user_name, r.public_identity, &a.result);
     if (s) {
         g_autoptr(GPtrArray) set = sub_set(s, sub_impu(s, r.public_identity));
         guint open = 0;
         for (guint i = 0; i < set->len; i++)
-            open += !strv_has(s->barred, set->pdata[i]);
-        if (strv_has(s->barred, r.public_identity) && open == 0) {
+            open += !hss_strv_has(s->barred, set->pdata[i]);
+        if (hss_strv_has(s->barred, r.public_identity) && open == 0) {
             /* step 3: barred and no non-barred identity to register implicitly with it */
             a.result = base_result(DIAMETER_AUTHORIZATION_REJECTED);
         } else if (r.user_authorization_type == CX_UAT_DE_REGISTRATION) {
@@ -356,13 +389,13 @@ static GBytes *handle_mar(Hss *h, const DiameterMsg *msg)
     CxMar r;
     GError *err = NULL;
     if (!cx_mar_parse(msg, &r, &err)) {
-        GBytes *b = generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
+        GBytes *b = hss_generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
         g_error_free(err);
         return b;
     }
     h->stats.mar++;
     CxMaa a = {0};
-    answer_common(h, &r.common, &a.common);
+    hss_answer_common(h, &r.common, &a.common);
     CxAuthDataItem item = {0};
     HssSub *s = identify(h, r.user_name, r.public_identity, &a.result);
     const char *scheme = r.item.scheme;
@@ -372,64 +405,19 @@ static GBytes *handle_mar(Hss *h, const DiameterMsg *msg)
         a.result = experimental(DIAMETER_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
         s = NULL;
     }
-    if (s && r.item.authorization_len) {
-        /* Resynchronisation (TS 29.229 §6.3.11, TS 33.203 §6.1.2): SIP-Authorization = RAND || AUTS. */
-        uint64_t sqn_ms = 0;
-        gboolean ok = r.item.authorization_len == AKA_RAND_LEN + AKA_AUTS_LEN;
-        if (!ok)
-            err = g_error_new(AKA_ERROR, AKA_ERROR_INVALID, "SIP-Authorization of %zu bytes, not RAND || AUTS",
-                              r.item.authorization_len);
-        else
-            ok = aka_hn_resync(s->hn, r.item.authorization, r.item.authorization + AKA_RAND_LEN, &sqn_ms, &err);
-        SimAttr attrs[] = {SIM_ATTR_S("impi", s->impi), SIM_ATTR_S("result", ok ? "ok" : "failed"),
-                           SIM_ATTR_I("sqn_ms", sqn_ms), SIM_ATTR_I("sqn_he", aka_hn_sqn(s->hn)),
-                           SIM_ATTR_S("reason", ok ? "" : err->message)};
-        sim_node_event(h->node, "hss-resync", attrs, G_N_ELEMENTS(attrs));
-        g_clear_error(&err);
-        if (ok) {
-            h->stats.resyncs++;
-        } else {
-            /* TS 33.102 §6.3.5: no new vectors on an AUTS that does not verify */
-            h->stats.resync_failures++;
-            a.result = base_result(DIAMETER_AUTHORIZATION_REJECTED);
-            s = NULL;
+    if (s && hss_auth_vector(h, s, &r.item, scheme, DIAMETER_APP_CX, &item, &a.result)) {
+        /* §6.3.1: the S-CSCF asking is stored unless the user is registered elsewhere */
+        if (!sub_any_registered(s) && (!s->scscf || !g_str_equal(s->scscf, r.server_name))) {
+            g_free(s->scscf);
+            s->scscf = g_strdup(r.server_name);
         }
-    }
-    if (s) {
-        uint8_t rand[AKA_RAND_LEN];
-        sim_rng_bytes(h->node->rng, rand, sizeof rand);
-        AkaVector av;
-        if (!aka_hn_generate(s->hn, rand, s->amf, &av, &err)) { /* SQN exhausted */
-            a.result = base_result(DIAMETER_UNABLE_TO_COMPLY);
-            rejected_event(h, CX_CMD_MULTIMEDIA_AUTH, DIAMETER_UNABLE_TO_COMPLY, err->message);
-            g_clear_error(&err);
-        } else {
-            h->stats.vectors++;
-            /* §6.3.1: the S-CSCF asking is stored unless the user is registered elsewhere */
-            if (!sub_any_registered(s) && (!s->scscf || !g_str_equal(s->scscf, r.server_name))) {
-                g_free(s->scscf);
-                s->scscf = g_strdup(r.server_name);
-            }
-            a.result = base_result(DIAMETER_SUCCESS);
-            a.user_name = r.user_name;
-            a.public_identity = r.public_identity;
-            a.has_number_auth_items = TRUE;
-            a.number_auth_items = 1;
-            item.has_item_number = TRUE;
-            item.item_number = 1;
-            item.scheme = (char *)scheme;
-            memcpy(item.authenticate, av.rand, AKA_RAND_LEN); /* §6.3.10: RAND || AUTN */
-            memcpy(item.authenticate + AKA_RAND_LEN, av.autn, AKA_AUTN_LEN);
-            item.authenticate_len = AKA_RAND_LEN + AKA_AUTN_LEN;
-            memcpy(item.authorization, av.xres, AKA_RES_LEN); /* §6.3.11: XRES */
-            item.authorization_len = AKA_RES_LEN;
-            item.has_ck = item.has_ik = TRUE;
-            memcpy(item.ck, av.ck, CX_KEY_LEN);
-            memcpy(item.ik, av.ik, CX_KEY_LEN);
-            a.items = &item;
-            a.n_items = 1;
-            aka_vector_clear(&av);
-        }
+        a.result = base_result(DIAMETER_SUCCESS);
+        a.user_name = r.user_name;
+        a.public_identity = r.public_identity;
+        a.has_number_auth_items = TRUE;
+        a.number_auth_items = 1;
+        a.items = &item;
+        a.n_items = 1;
     }
     GBytes *out = cx_maa_build(&a, &err);
     if (!out) {
@@ -448,14 +436,14 @@ static GBytes *handle_sar(Hss *h, const DiameterMsg *msg)
     CxSar r;
     GError *err = NULL;
     if (!cx_sar_parse(msg, &r, &err)) {
-        GBytes *b = generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
+        GBytes *b = hss_generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
         g_error_free(err);
         return b;
     }
     h->stats.sar++;
     CxSaa a = {0};
     g_autofree char *xml = NULL;
-    answer_common(h, &r.common, &a.common);
+    hss_answer_common(h, &r.common, &a.common);
     HssSub *s = NULL;
     if (!r.user_name && !r.public_identity)
         a.result = experimental(DIAMETER_ERROR_USER_UNKNOWN);
@@ -530,13 +518,13 @@ static GBytes *handle_lir(Hss *h, const DiameterMsg *msg)
     CxLir r;
     GError *err = NULL;
     if (!cx_lir_parse(msg, &r, &err)) {
-        GBytes *b = generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
+        GBytes *b = hss_generic_answer(h, msg, diameter_codec_error_result_code(err), err->message);
         g_error_free(err);
         return b;
     }
     h->stats.lir++;
     CxLia a = {0};
-    answer_common(h, &r.common, &a.common);
+    hss_answer_common(h, &r.common, &a.common);
     HssSub *s = identify(h, NULL, r.public_identity, &a.result);
     if (s && g_hash_table_contains(s->registered, r.public_identity)) {
         a.result = base_result(DIAMETER_SUCCESS);
@@ -562,8 +550,12 @@ static void hss_request(DiameterNode *dn, DiameterPeer *peer, const DiameterMsg 
     Hss *h = user;
     const DiameterHeader *hd = diameter_msg_header(msg);
     GBytes *answer = NULL;
-    if (hd->app_id != DIAMETER_APP_CX)
-        answer = generic_answer(h, msg, DIAMETER_APPLICATION_UNSUPPORTED, "not a Cx request");
+    if (hd->app_id == GAA_APP_ZH && hd->command == GAA_CMD_MA)
+        answer = hss_zh_mar(h, msg);
+    else if (hd->app_id == GAA_APP_ZH)
+        answer = hss_generic_answer(h, msg, DIAMETER_COMMAND_UNSUPPORTED, "command not served on Zh");
+    else if (hd->app_id != DIAMETER_APP_CX)
+        answer = hss_generic_answer(h, msg, DIAMETER_APPLICATION_UNSUPPORTED, "neither a Cx nor a Zh request");
     else if (hd->command == CX_CMD_USER_AUTHORIZATION)
         answer = handle_uar(h, msg);
     else if (hd->command == CX_CMD_MULTIMEDIA_AUTH)
@@ -573,9 +565,9 @@ static void hss_request(DiameterNode *dn, DiameterPeer *peer, const DiameterMsg 
     else if (hd->command == CX_CMD_LOCATION_INFO)
         answer = handle_lir(h, msg);
     else
-        answer = generic_answer(h, msg, DIAMETER_COMMAND_UNSUPPORTED, "command not served by this HSS");
+        answer = hss_generic_answer(h, msg, DIAMETER_COMMAND_UNSUPPORTED, "command not served by this HSS");
     if (!answer) /* an answer that could not be built (lengths): still answer something */
-        answer = generic_answer(h, msg, DIAMETER_UNABLE_TO_COMPLY, "answer could not be built");
+        answer = hss_generic_answer(h, msg, DIAMETER_UNABLE_TO_COMPLY, "answer could not be built");
     GError *err = NULL;
     if (answer && !diameter_node_answer(dn, peer, answer, &err)) {
         g_debug("%s: answer not sent: %s", h->node->name, err->message);
@@ -609,8 +601,14 @@ static gboolean hss_create(SimNode *node, const SimConfig *cfg, GError **error)
         g_set_error(error, SIM_PARSE_ERROR, 0, "scscf: '%s' is not a node of kind scscf", scscf_name);
         return FALSE;
     }
+    SimTime lifetime = sim_config_time(cfg, "gba-lifetime");
+    if (lifetime < SIM_S || lifetime / SIM_S > G_MAXUINT32) {
+        g_set_error(error, SIM_PARSE_ERROR, 0, "gba-lifetime: must be between 1 s and %u s", G_MAXUINT32);
+        return FALSE;
+    }
     Hss *h = g_new0(Hss, 1);
     h->node = node;
+    h->gba_lifetime = (uint32_t)(lifetime / SIM_S);
     h->scscf_uri = ims_sip_uri(scscf);
     h->subs = g_ptr_array_new_with_free_func(sub_free);
     h->by_impi = g_hash_table_new(g_str_hash, g_str_equal);
@@ -618,9 +616,11 @@ static gboolean hss_create(SimNode *node, const SimConfig *cfg, GError **error)
     node->impl = h;
     node->impl_free = hss_free;
     g_autofree char *host = ims_host_name(node);
-    const DiameterPeerApp app = {DIAMETER_VENDOR_3GPP, IMS_CX_APP_ID};
+    /* Cx for the CSCFs and Zh for a BSF on the one port: each peer agrees on its own in CER/CEA */
+    const DiameterPeerApp apps[] = {{DIAMETER_VENDOR_3GPP, IMS_CX_APP_ID}, {DIAMETER_VENDOR_3GPP, GAA_APP_ZH}};
     const DiameterNodeHandlers handlers = {.request = hss_request, .answer = hss_answer};
-    h->dn = diameter_node_new(node, host, node->domain && *node->domain ? node->domain : host, &app, &handlers, h);
+    h->dn = diameter_node_new_multi(node, host, node->domain && *node->domain ? node->domain : host, apps,
+                                    G_N_ELEMENTS(apps), &handlers, h);
     if (!load_subscribers(h, error))
         return FALSE;
     return diameter_node_listen(h->dn, DIAMETER_PORT, error);
@@ -644,6 +644,7 @@ static void hss_report(SimNode *node, SimReport *r)
     sim_report_uint(r, "resyncs", h->stats.resyncs);
     sim_report_uint(r, "resync_failures", h->stats.resync_failures);
     sim_report_uint(r, "rejected", h->stats.rejected);
+    sim_report_uint(r, "zh_mar", h->stats.zh_mar);
     sim_report_uint(r, "registered_impus", registered);
     sim_report_end(r);
     sim_report_end(r);
@@ -651,7 +652,8 @@ static void hss_report(SimNode *node, SimReport *r)
 
 const SimNodeKind sim_node_kind_hss = {
     .name = "hss",
-    .summary = "home subscriber server: Cx server (UAR, MAR, SAR, LIR) and AuC of IMS AKA",
+    .summary = "home subscriber server: Cx server (UAR, MAR, SAR, LIR), Zh server for a BSF (MAR with GUSS) and AuC of "
+               "IMS AKA and GBA",
     .keys = hss_keys,
     .forwarding = FALSE,
     .create = hss_create,

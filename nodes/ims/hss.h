@@ -6,7 +6,9 @@
  * K/OPc, AMF and SQN_HE. It answers UAR (which S-CSCF serves the user), MAR (one authentication
  * vector per request, resynchronisation from RAND || AUTS), SAR (S-CSCF assignment, registration
  * state, the IMS subscription of TS 29.228 Annex E as User-Data) and LIR (where a public identity is
- * served). Key `scscf` names the S-CSCF it assigns; Diameter on TCP 3868.
+ * served). Key `scscf` names the S-CSCF it assigns; Diameter on TCP 3868. It is also the Zh server
+ * of a BSF (TS 29.109 §4.2: one vector and the GBA user security settings per MAR; key
+ * `gba-lifetime`).
  * Not done: RTR/PPR (HSS-initiated procedures), Server-Capabilities based selection, several
  * vectors per MAR, shared IMPUs, initial filter criteria and service data in the profile.
  */

@@ -5,7 +5,8 @@
  *
  * Sources: RFC 6733 §4.5 (base AVP table: types and M bits), §5, §6, §8 (enumerated values), §7.1
  * (Result-Code values); TS 29.229 §6.3 table 6.3.1 (Cx AVPs: codes, types, V and M bits), §6.3.x
- * (enumerated values), §6.2 (Experimental-Result-Code values), §6.1 (commands). Every table must
+ * (enumerated values), §6.2 (Experimental-Result-Code values), §6.1 (commands); TS 29.109 §6.3
+ * table 6.3.1 (Zh/Zn AVPs 400-410), §6.2.2 (5401-5403), §6.1 (Bootstrapping-Info). Every table must
  * stay sorted: tests/unit/test-diameter.c checks the order and that no row is repeated. */
 #include "protocols/diameter/diameter-dict.h"
 #include <arpa/inet.h>
@@ -75,6 +76,12 @@ static const DiameterDictEnum session_priority[] = { /* §6.3.56 */
 static const DiameterDictEnum priviledged_sender_indication[] = { /* §6.3.58 */
     {0, "NOT_PRIVILEDGED_SENDER"}, {1, "PRIVILEDGED_SENDER"},
 };
+static const DiameterDictEnum gba_u_awareness_indicator[] = { /* TS 29.109 §6.3.1 */
+    {0, "NO"}, {1, "YES"},
+};
+static const DiameterDictEnum gba_type[] = { /* TS 29.109 §6.3.1 */
+    {0, "3G GBA"}, {1, "2G GBA"},
+};
 
 /* ---- the AVP table, sorted by (vendor, code) ------------------------------------------------ */
 
@@ -122,6 +129,18 @@ static const DiameterDictAvp avps[] = {
     AVP(297, 0, "Experimental-Result", GROUPED, M),
     AVP(298, 0, "Experimental-Result-Code", UNSIGNED32, M),
     AVP(299, 0, "Inband-Security-Id", UNSIGNED32, M),
+    /* TS 29.109 table 6.3.1 (Zh, Zn): V always set; M on all but GUSS-Timestamp */
+    AVP(400, V3, "GBA-UserSecSettings", OCTET_STRING, M),
+    AVP(401, V3, "Transaction-Identifier", OCTET_STRING, M),
+    AVP(402, V3, "NAF-Id", OCTET_STRING, M),
+    AVP(403, V3, "GAA-Service-Identifier", OCTET_STRING, M),
+    AVP(404, V3, "Key-ExpiryTime", TIME, M),
+    AVP(405, V3, "ME-Key-Material", OCTET_STRING, M),
+    AVP(406, V3, "UICC-Key-Material", OCTET_STRING, M),
+    AVPE(407, V3, "GBA_U-Awareness-Indicator", M, gba_u_awareness_indicator),
+    AVP(408, V3, "BootstrapInfoCreationTime", TIME, M),
+    AVP(409, V3, "GUSS-Timestamp", TIME, 0),
+    AVPE(410, V3, "GBA-Type", M, gba_type),
     /* TS 29.229 table 6.3.1: V always set; M as the table says */
     AVP(600, V3, "Visited-Network-Identifier", OCTET_STRING, M),
     AVP(601, V3, "Public-Identity", UTF8_STRING, M),
@@ -192,6 +211,8 @@ static const DiameterDictCommand commands[] = {
     {DIAMETER_APP_CX, 303, "Multimedia-Auth", "MAR", "MAA", DIAMETER_FLAG_PROXIABLE},
     {DIAMETER_APP_CX, 304, "Registration-Termination", "RTR", "RTA", DIAMETER_FLAG_PROXIABLE},
     {DIAMETER_APP_CX, 305, "Push-Profile", "PPR", "PPA", DIAMETER_FLAG_PROXIABLE},
+    {16777220u, 310, "Bootstrapping-Info", "BIR", "BIA", DIAMETER_FLAG_PROXIABLE}, /* Zn, TS 29.109 §6.1 */
+    {16777221u, 303, "Multimedia-Auth", "MAR", "MAA", DIAMETER_FLAG_PROXIABLE},    /* Zh, TS 29.109 §6.1 */
 };
 
 static const struct {
@@ -200,6 +221,8 @@ static const struct {
 } apps[] = {
     {DIAMETER_APP_COMMON, "Diameter Common Messages"},
     {DIAMETER_APP_CX, "3GPP Cx"},
+    {16777220u, "3GPP Zn"}, /* TS 29.109 §5.2 */
+    {16777221u, "3GPP Zh"}, /* TS 29.109 §4.2 */
     {DIAMETER_APP_RELAY, "Relay"},
 };
 
@@ -261,6 +284,10 @@ static const ResultName results[] = {
     {V3, 5009, "DIAMETER_ERROR_NOT_SUPPORTED_USER_DATA"},
     {V3, 5011, "DIAMETER_ERROR_FEATURE_UNSUPPORTED"},
     {V3, 5012, "DIAMETER_ERROR_SERVING_NODE_FEATURE_UNSUPPORTED"},
+    /* TS 29.109 §6.2.2 (Zh, Zn) */
+    {V3, 5401, "DIAMETER_ERROR_IDENTITY_UNKNOWN"},
+    {V3, 5402, "DIAMETER_ERROR_NOT_AUTHORIZED"},
+    {V3, 5403, "DIAMETER_ERROR_TRANSACTION_IDENTIFIER_INVALID"},
 };
 
 /* ---- lookups -------------------------------------------------------------------------------- */
@@ -310,7 +337,7 @@ const DiameterDictCommand *diameter_dict_command(uint32_t app_id, uint32_t code)
 
 const char *diameter_dict_app_name(uint32_t app_id)
 {
-    for (guint i = 0; i < G_N_ELEMENTS(apps); i++) /* three rows */
+    for (guint i = 0; i < G_N_ELEMENTS(apps); i++) /* five rows */
         if (apps[i].id == app_id)
             return apps[i].name;
     return NULL;

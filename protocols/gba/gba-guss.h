@@ -5,7 +5,7 @@
  *   </bsfElement><ussList><uss id="1" type="1" nafGroup="..."><uids><uid>sip:alice@home.net</uid>
  *   </uids><flags/></uss></ussList></guss>
  * Only what presim uses is modelled: the UICC type, the key lifetime, and per USS its id, GAA
- * service type (1 = presence, TS 29.109 §6.3.4), optional NAF group and the list of IMPUs (uids).
+ * service type (3 = presence, TS 29.109 §6.3), optional NAF group and the list of IMPUs (uids).
  * Parsing is bounded and refuses DTDs and entities (like protocols/pidf).
  * Tests: tests/unit/test-gba-guss.c.
  */
@@ -14,7 +14,9 @@
 #include <stdint.h>
 
 #define GBA_GUSS_NS "uri:3gpp-gaa"
-#define GBA_GAA_SERVICE_PRESENCE 1u
+/* GAA service types (TS 29.109 §6.3 GAA-Service-Identifier, Annex A uss type): 1 PKI portal,
+ * 2 Authentication Proxy, 3 Presence, 4 MBMS, 5 Liberty Alliance. */
+#define GBA_GAA_SERVICE_PRESENCE 3u
 
 typedef struct {
     char *id;
