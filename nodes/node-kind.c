@@ -12,6 +12,9 @@
 #include "nodes/ims/ue.h"
 #include "nodes/ims/ue-presence.h"
 #include "nodes/ps/ps.h"
+#include "nodes/bsf/bsf.h"
+#include "nodes/ap/ap.h"
+#include "nodes/ims/ue-ut.h"
 #include "nodes/pea/pea.h"
 #include "nodes/pna/pna.h"
 #include "nodes/router/router.h"
@@ -34,6 +37,8 @@ static const SimNodeKind *const node_kinds[] = {
     &sim_node_kind_hss_pa,
     &sim_node_kind_pea,
     &sim_node_kind_ext_source,
+    &sim_node_kind_bsf, /* Ut (TS 33.220, TS 33.222) */
+    &sim_node_kind_ap,
     NULL,
 };
 
@@ -50,6 +55,8 @@ static const SimActionKind *const action_kinds[] = {
     &sim_action_pres_rule,
     &sim_action_network_event,
     &sim_action_external_event,
+    &sim_action_xcap,
+    &sim_action_gba_bootstrap,
     NULL,
 };
 

@@ -22,6 +22,7 @@
 #include "nodes/ims/sec-agree.h"
 #include "nodes/ims/sip-node.h"
 #include "nodes/ims/ue-presence.h"
+#include "nodes/ims/ue-ut.h"
 #include "protocols/aka/aka.h"
 #include "protocols/aka/milenage.h"
 #include "protocols/http/digest.h"
@@ -61,7 +62,13 @@ typedef struct {
     uint64_t registrations, reregistrations, challenges, resyncs, failures;
     char *last_failure;
     UePresence *presence; /* ue-presence.c: PUA and watcher */
+    UeUt *ut;             /* ue-ut.c: GBA and XCAP over Ut */
 } Ue;
+
+UeUt *ue_ut_of(SimNode *node)
+{
+    return node->impl ? ((Ue *)node->impl)->ut : NULL;
+}
 
 UePresence *ue_presence_of(SimNode *node)
 {
@@ -79,6 +86,7 @@ static const SimKeySpec ue_keys[] = {
     {"port-s", SIM_KEY_PORT, "5064", "protected server port (TS 33.203 §7.1)", NULL, 0, 0, NULL},
     {"expires", SIM_KEY_TIME, "600s", "registration time asked for", NULL, 0, 0, NULL},
     UE_PRESENCE_KEYS,
+    UE_UT_KEYS,
     SIM_KEY_END,
 };
 
@@ -568,6 +576,7 @@ const SimActionKind sim_action_deregister = {
 static void ue_free(void *impl)
 {
     Ue *u = impl;
+    ue_ut_free(u->ut); /* before the USIM it uses */
     ue_presence_free(u->presence);
     sip_node_free(u->sip);
     aka_usim_free(u->usim);
@@ -628,6 +637,9 @@ static gboolean ue_create(SimNode *node, const SimConfig *cfg, GError **error)
     static const SipNodeHandlers h = {.request = on_request, .response = on_response, .failure = on_failure};
     u->sip = sip_node_new(node, &h, u);
     u->presence = ue_presence_new(node, u->sip, u->impu, cfg);
+    u->ut = ue_ut_new(node, u->usim, u->impi, u->impu, cfg, error);
+    if (!u->ut)
+        return FALSE;
     return sip_node_listen_sec_agree(u->sip, u->mine.port_c, u->mine.port_s, error);
 }
 
@@ -666,6 +678,7 @@ static void ue_report(SimNode *node, SimReport *r)
     sim_report_end(r);
     net_ipsec_report(net_ipsec_of(net_stack_of(node)), r);
     ue_presence_report(u->presence, r);
+    ue_ut_report(u->ut, r);
     sim_report_end(r);
     sim_report_end(r);
 }

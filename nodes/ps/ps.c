@@ -14,6 +14,7 @@
 #define G_LOG_DOMAIN SIM_LOG_NODE
 #include "nodes/ps/ps.h"
 #include "nodes/ps/ps-private.h"
+#include "nodes/ps/ps-xcap.h"
 #include "protocols/pidf/resource-lists.h"
 #include <string.h>
 
@@ -27,6 +28,11 @@ static const SimKeySpec ps_keys[] = {
      "composition priority per source (ue, pna, pea or a node name) as SOURCE:N; higher wins a tie", NULL, 0, 0, NULL},
     {"xcap-root", SIM_KEY_STRING, "", "XCAP root URI of the users' documents (default http://<ps host>/xcap)", NULL, 0,
      0, NULL},
+    {"xcap-port", SIM_KEY_PORT, "80", "TCP port of the XCAP server (RFC 4825) behind the Authentication Proxy", NULL,
+     0, 0, NULL},
+    {"xcap-proxies", SIM_KEY_LIST, "",
+     "Authentication Proxies allowed to assert identities on Ut (X-3GPP-Asserted-Identity); empty: anyone", NULL, 0,
+     0, "node"},
     SIM_KEY_END,
 };
 
@@ -240,6 +246,7 @@ static void pres_rule_run(SimNode *node, const char *name, const SimConfig *args
                        SIM_ATTR_S("handling", sim_config_string(args, "handling")),
                        SIM_ATTR_B("location", sim_config_bool(args, "location"))};
     sim_node_event(node, "pres-rules-changed", attrs, G_N_ELEMENTS(attrs));
+    ps_xcap_rules_updated(ps, pt);
     ps_rules_changed(pt);
 }
 
@@ -281,6 +288,7 @@ static void presentity_free(gpointer p)
 static void ps_free(void *p)
 {
     Ps *ps = p;
+    ps_xcap_stop(ps);
     g_hash_table_destroy(ps->subs); /* cancels timers; subscriptions unlink from presentities */
     g_ptr_array_free(ps->order, TRUE); /* publications leave `etags` as they go */
     g_hash_table_destroy(ps->etags);
@@ -452,7 +460,9 @@ static gboolean ps_create(SimNode *node, const SimConfig *cfg, GError **error)
         return FALSE;
     static const SipNodeHandlers h = {.request = on_request, .response = on_response, .failure = on_failure};
     ps->sn = sip_node_new(node, &h, ps);
-    return sip_node_listen(ps->sn, IMS_SIP_PORT, error);
+    g_auto(GStrv) proxies = sim_config_list(cfg, "xcap-proxies");
+    return sip_node_listen(ps->sn, IMS_SIP_PORT, error) &&
+           ps_xcap_start(ps, xcap_root, sim_config_port(cfg, "xcap-port"), proxies, error);
 }
 
 static void report_traffic(const PsTraffic *t, SimReport *r, const char *name)
@@ -482,6 +492,7 @@ static void ps_report(SimNode *node, SimReport *r)
     sim_report_uint(r, "rule_changes", st->rule_changes);
     sim_report_uint(r, "bad_requests", st->bad_requests);
     sim_report_uint(r, "active_subscriptions", g_hash_table_size(ps->subs));
+    ps_xcap_report(ps, r);
     sim_report_begin(r, "reference_points");
     for (int i = 0; i < PS_RP_COUNT; i++)
         if (ps->traffic[i].messages_in || ps->traffic[i].messages_out)

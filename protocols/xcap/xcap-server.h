@@ -16,7 +16,7 @@
  * Error bodies are application/xcap-error+xml (§11). ETags are derived from the document bytes and
  * a per-document version, so runs repeat.
  * Application usages built in: pres-rules (RFC 5025 §9: application/auth-policy+xml, default
- * namespace urn:ietf:params:xml:ns:common-policy, unique rule ids), resource-lists (RFC 4826 §3.4:
+ * namespace urn:ietf:params:xml:ns:pres-rules, unique rule ids), resource-lists (RFC 4826 §3.4:
  * application/resource-lists+xml, unique list names and entry URIs within a list), rls-services
  * (RFC 4826 §4.4) and xcap-caps (RFC 4825 §12, read-only, global).
  * Authorization is the caller's: the server does not know who asks.
