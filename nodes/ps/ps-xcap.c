@@ -141,7 +141,11 @@ static gboolean carries_impi(Ps *ps, const HttpMessage *req)
     gboolean hit = FALSE;
     for (guint i = 0; i < ps->impis->len && !hit; i++) {
         const char *impi = ps->impis->pdata[i];
-        hit = g_strstr_len(p, (gssize)len, impi) != NULL;
+        size_t n = strlen(impi);
+        /* an IMPI equal to the user part of an IMPU ("sip:alice@x" and "alice@x") is not a leak of
+         * it inside that URI: only occurrences not preceded by a URI scheme's ':' count */
+        for (const char *q = p; !hit && (q = g_strstr_len(q, (gssize)(len - (size_t)(q - p)), impi)); q += n)
+            hit = q == p || q[-1] != ':';
     }
     g_bytes_unref(wire);
     return hit;
