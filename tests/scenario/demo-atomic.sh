@@ -12,7 +12,7 @@ set -u
 : "${PRESIM_SOURCE_DIR:?PRESIM_SOURCE_DIR must name the project root}"
 . "$PRESIM_SOURCE_DIR/tests/lib/check.sh"
 SCEN="$PRESIM_SOURCE_DIR/scenarios/demo-udp-tcp.ini"
-OUTPUTS="trace.pcapng events.jsonl summary.json esp-sa.txt host.json"
+OUTPUTS="trace.pcapng events.jsonl summary.json esp-sa.txt tls-keys.txt host.json"
 # Measured: about 5 s of wall time on the development machine (the plain demo takes 0.2 s).
 LONG="--set scenario.duration=600s --set action.udp-flow.count=200000"
 
@@ -81,13 +81,13 @@ else
 fi
 for f in $OUTPUTS; do
     case $f in
-        esp-sa.txt) check "complete run: $f written (empty: the demo has no ESP SA)" test -f "$out/$f" ;;
+        esp-sa.txt | tls-keys.txt) check "complete run: $f written (empty: the demo has no ESP SA, no TLS)" test -f "$out/$f" ;;
         *) check "complete run: $f written" test -s "$out/$f" ;;
     esac
 done
 left=$(listing "$out")
-check "complete run: only the five outputs in the folder (got: $left)" \
-    test "$left" = "esp-sa.txt events.jsonl host.json summary.json trace.pcapng "
+check "complete run: only the six outputs in the folder (got: $left)" \
+    test "$left" = "esp-sa.txt events.jsonl host.json summary.json tls-keys.txt trace.pcapng "
 check "complete run: summary.json is whole (ends with the closing brace)" test "$(tail -n 1 "$out/summary.json")" = "}"
 mkdir "$tmp/saved"
 for f in $OUTPUTS; do cp -p "$out/$f" "$tmp/saved/$f"; done
@@ -99,6 +99,6 @@ for f in $OUTPUTS; do
 done
 left=$(listing "$out")
 check "SIGTERM, existing outputs: no temporary file left (folder: $left)" \
-    test "$left" = "esp-sa.txt events.jsonl host.json summary.json trace.pcapng "
+    test "$left" = "esp-sa.txt events.jsonl host.json summary.json tls-keys.txt trace.pcapng "
 
 finish
