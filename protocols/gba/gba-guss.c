@@ -19,13 +19,14 @@
  *     </ussList>
  *   </guss>
  *
- * Reading is bounded like protocols/pidf/pidf-xml-util.c: size checked first, any document type
- * declaration refused before and after libxml2 sees the bytes (so no entity of any kind, no external
- * fetch), XML_PARSE_NONET without XML_PARSE_NOENT / DTDLOAD / HUGE, and a cap on the element count.
+ * Reading goes through the strict reader of protocols/xml/xml-safe.h: size checked first, any document
+ * type declaration refused before and after libxml2 sees the bytes (so no entity of any kind, no
+ * external fetch), XML_PARSE_NONET without XML_PARSE_NOENT / DTDLOAD / HUGE, a cap on the element count.
  * Errors are GBA_ERROR_INVALID (gba-kdf.h), the domain of the GBA folder.
  */
 #include "protocols/gba/gba-guss.h"
 #include "protocols/gba/gba-kdf.h"
+#include "protocols/xml/xml-safe.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -157,115 +158,26 @@ char *gba_guss_print(const GbaGuss *g)
 
 /* ------------------------------------------------------------------ bounded reading */
 
-/* TRUE when "<!DOCTYPE" or "<!ENTITY" appears in the raw bytes (see pidf-xml-util.c: GUSS is
- * defined by a schema only, so a DTD has no legitimate use and refusing it closes entity attacks). */
-static gboolean has_dtd_bytes(const char *data, size_t len)
-{
-    static const char *const marks[] = {"<!DOCTYPE", "<!ENTITY"};
-    for (guint m = 0; m < G_N_ELEMENTS(marks); m++) {
-        size_t ml = strlen(marks[m]);
-        for (size_t i = 0; i + ml <= len; i++)
-            if (data[i] == '<' && memcmp(data + i, marks[m], ml) == 0)
-                return TRUE;
-    }
-    return FALSE;
-}
-
-/* Counts elements up to LIMIT + 1, iteratively: no recursion on a hostile depth. */
-static guint count_elements(xmlNode *root, guint limit)
-{
-    guint n = 0;
-    xmlNode *node = root;
-    while (node && n <= limit) {
-        if (node->type == XML_ELEMENT_NODE)
-            n++;
-        if (node->type == XML_ELEMENT_NODE && node->children) {
-            node = node->children;
-            continue;
-        }
-        while (node && !node->next && node != root)
-            node = node->parent;
-        if (!node || node == root)
-            break;
-        node = node->next;
-    }
-    return n;
-}
-
+/* GUSS is defined by a schema only (TS 29.109 Annex A), so the strict shared reader takes nothing a
+ * valid document needs. Every error is GBA_ERROR_INVALID, prefixed "GUSS: ". */
 static xmlDoc *guss_read(const char *data, size_t len, GError **error)
 {
-    if (!data || len == 0) {
-        g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: empty document");
-        return NULL;
-    }
-    if (len > GUSS_MAX_BYTES) {
-        g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: document of %zu bytes is above the %d allowed", len,
-                    GUSS_MAX_BYTES);
-        return NULL;
-    }
-    if (has_dtd_bytes(data, len)) {
-        g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: document type declarations are not allowed");
-        return NULL;
-    }
-    xmlParserCtxt *ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: libxml2 could not allocate a parser");
-        return NULL;
-    }
-    /* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID nor HUGE; no network. */
-    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    if (!doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        g_autofree char *msg = g_strdup(e && e->message ? e->message : "unknown error");
-        g_strchomp(msg);
-        g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: not well-formed XML (line %d): %s", e ? e->line : 0,
-                    msg);
-        if (doc)
-            xmlFreeDoc(doc);
-        xmlFreeParserCtxt(ctxt);
-        return NULL;
-    }
-    xmlFreeParserCtxt(ctxt);
-    /* A UTF-16 document hides "<!DOCTYPE" from the byte scan; the tree does not. */
-    if (doc->intSubset || doc->extSubset) {
-        g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: document type declarations are not allowed");
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    xmlNode *root = xmlDocGetRootElement(doc);
-    if (!root || count_elements(root, GUSS_MAX_ELEMENTS) > GUSS_MAX_ELEMENTS) {
-        g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, root ? "GUSS: more than %d elements" : "GUSS: no root element",
-                    GUSS_MAX_ELEMENTS);
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
+    const XmlSafeLimits limits = {
+        .max_size = GUSS_MAX_BYTES,
+        .max_elements = GUSS_MAX_ELEMENTS,
+        .domain = GBA_ERROR,
+        .code_xml = GBA_ERROR_INVALID,
+        .code_large = GBA_ERROR_INVALID,
+        .what = "GUSS",
+    };
+    return xml_safe_read(data, len, &limits, error);
 }
 
 /* ------------------------------------------------------------------ parsing */
 
 static gboolean is_elem(const xmlNode *node, const char *name)
 {
-    return node->type == XML_ELEMENT_NODE && node->ns && node->ns->href &&
-           strcmp((const char *)node->ns->href, GBA_GUSS_NS) == 0 && strcmp((const char *)node->name, name) == 0;
-}
-
-/* The text content, surrounding white space removed; g_free. */
-static char *elem_text(const xmlNode *node)
-{
-    xmlChar *content = xmlNodeGetContent(node);
-    char *text = g_strdup(content ? (const char *)content : "");
-    xmlFree(content);
-    return g_strstrip(text);
-}
-
-static char *elem_attr(const xmlNode *node, const char *name)
-{
-    xmlChar *value = xmlGetNoNsProp(node, (const xmlChar *)name);
-    char *copy = value ? g_strdup((const char *)value) : NULL;
-    xmlFree(value);
-    return copy;
+    return xml_safe_is(node, GBA_GUSS_NS, name);
 }
 
 /* xs:integer limited to 0..2^32-1: decimal digits only. */
@@ -283,7 +195,7 @@ static gboolean parse_bsf(GbaGuss *g, const xmlNode *bsf, GError **error)
 {
     for (xmlNode *c = bsf->children; c; c = c->next) {
         if (is_elem(c, "uiccType")) {
-            g_autofree char *t = elem_text(c);
+            g_autofree char *t = xml_safe_text(c);
             if (strcmp(t, "GBA") == 0)
                 g->uicc_gba_u = FALSE;
             else if (strcmp(t, "GBA_U") == 0)
@@ -293,7 +205,7 @@ static gboolean parse_bsf(GbaGuss *g, const xmlNode *bsf, GError **error)
                 return FALSE;
             }
         } else if (is_elem(c, "lifeTime")) {
-            g_autofree char *t = elem_text(c);
+            g_autofree char *t = xml_safe_text(c);
             if (!parse_u32(t, &g->lifetime)) {
                 g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: lifeTime '%.32s' is not 0..4294967295", t);
                 return FALSE;
@@ -305,9 +217,9 @@ static gboolean parse_bsf(GbaGuss *g, const xmlNode *bsf, GError **error)
 
 static gboolean parse_uss(GbaGuss *g, const xmlNode *node, GError **error)
 {
-    g_autofree char *id = elem_attr(node, "id");
-    g_autofree char *type_text = elem_attr(node, "type");
-    g_autofree char *group = elem_attr(node, "nafGroup");
+    g_autofree char *id = xml_safe_attr(node, "id");
+    g_autofree char *type_text = xml_safe_attr(node, "type");
+    g_autofree char *group = xml_safe_attr(node, "nafGroup");
     uint32_t type = 0;
     if (!id || !*id) {
         g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: uss without id");
@@ -325,7 +237,7 @@ static gboolean parse_uss(GbaGuss *g, const xmlNode *node, GError **error)
         for (xmlNode *uid = c->children; uid; uid = uid->next) {
             if (!is_elem(uid, "uid"))
                 continue;
-            char *text = elem_text(uid);
+            char *text = xml_safe_text(uid);
             if (!*text) {
                 g_free(text);
                 g_set_error(error, GBA_ERROR, GBA_ERROR_INVALID, "GUSS: uss '%.32s': empty uid", id);

@@ -1,10 +1,9 @@
-/* pidf-private.h: internals shared by the PIDF and pres-rules files of protocols/pidf/ (not for
- * callers outside this folder).
+/* pidf-private.h: internals shared by the files of protocols/pidf/ (not for callers outside this
+ * folder).
  *
- * pidf_xml_read() is the one door through which untrusted XML enters: it checks the size before
- * libxml2 sees a byte, refuses any document type declaration (no DTD, so no entity of any kind, no
- * billion laughs, no external entity), parses with XML_PARSE_NONET (never XML_PARSE_NOENT or
- * XML_PARSE_DTDLOAD) and bounds the number of elements.
+ * pidf_xml_read() is how untrusted XML enters: protocols/xml/xml-safe.h's strict reader (size checked
+ * before libxml2 sees a byte, no DTD so no entity of any kind, XML_PARSE_NONET) with this folder's
+ * element bound.
  */
 #pragma once
 #include <glib.h>
@@ -45,6 +44,11 @@ char *pidf_xml_text(const xmlNode *node);
 char *pidf_xml_attr(const xmlNode *node, const char *name);
 /* Prints DOC as UTF-8 with an XML declaration; g_free. NULL (ERROR set in DOMAIN/CODE) on failure. */
 char *pidf_xml_dump(xmlDoc *doc, size_t *len, GQuark domain, int code, GError **error);
+
+/* resource-lists.c: the reader of resource-lists, rls-services and RLMI (rlmi.c) documents: at most
+ * RESOURCE_LISTS_MAX_SIZE bytes, no DTD; errors RLIST_ERROR_XML / RLIST_ERROR_TOO_LARGE, their
+ * messages prefixed by WHAT. xmlFreeDoc() the result. */
+xmlDoc *rlist_xml_read(const void *data, size_t len, const char *what, GError **error);
 
 /* Element copies and comparisons (pidf.c), for composition and filtering. */
 PidfTuple *pidf_tuple_copy(const PidfTuple *t);

@@ -2,7 +2,7 @@
  * the two XCAP documents a resource list server (RLS, RFC 4662) reads to learn which URIs a list
  * subscription fans out to. The RLMI document of the NOTIFYs is in rlmi.c.
  *
- * Parse: xmlReadMemory with XML_PARSE_NONET only (no entity substitution, no DTD loading); a
+ * Parse: protocols/xml/xml-safe.h, XML_PARSE_NONET (no entity substitution, no DTD loading); a
  * DOCTYPE is refused, so no entity is ever declared or expanded; input larger than
  * RESOURCE_LISTS_MAX_SIZE is refused before libxml2 sees it; at most RLIST_MAX_LISTS lists,
  * RLIST_MAX_ENTRIES entries and RLIST_MAX_DEPTH levels of nesting. A list is flattened: the <entry>
@@ -21,6 +21,8 @@
  * Build: xmlTextWriter; the output validates against the RFC 4826 schemas (test-resource-lists.c).
  */
 #include "protocols/pidf/resource-lists.h"
+#include "protocols/pidf/pidf-private.h"
+#include "protocols/xml/xml-safe.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
@@ -54,61 +56,20 @@ static gboolean bad(GError **error, int code, const char *fmt, ...)
 
 /* ---- XML helpers ------------------------------------------------------------------------------ */
 
-static xmlDocPtr read_xml(const void *data, size_t len, const char *what, GError **error)
+/* The shared reader (protocols/xml/xml-safe.h), with the relaxations that keep what this reader
+ * accepted before it was shared (a DTD refused from the parsed tree only, CDATA nodes kept, namespace
+ * errors let through); none lets a DOCTYPE, hence an entity, in. Also used by rlmi.c. */
+xmlDoc *rlist_xml_read(const void *data, size_t len, const char *what, GError **error)
 {
-    if (!data || len == 0)
-        return bad(error, RLIST_ERROR_XML, "empty %s document", what), NULL;
-    if (len > RESOURCE_LISTS_MAX_SIZE)
-        return bad(error, RLIST_ERROR_TOO_LARGE, "%s document of %zu bytes exceeds %d", what, len,
-                   RESOURCE_LISTS_MAX_SIZE),
-               NULL;
-    xmlInitParser();
-    xmlResetLastError();
-    xmlDocPtr doc =
-        xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        const xmlError *e = xmlGetLastError();
-        g_autofree char *msg = g_strdup(e && e->message ? e->message : "unknown error");
-        bad(error, RLIST_ERROR_XML, "%s: not well-formed XML (line %d): %s", what, e ? e->line : 0, g_strchomp(msg));
-        return NULL;
-    }
-    if (doc->intSubset || doc->extSubset) { /* no entity declarations, hence no entity bombs */
-        xmlFreeDoc(doc);
-        return bad(error, RLIST_ERROR_XML, "%s: a DOCTYPE is not accepted", what), NULL;
-    }
-    if (!xmlDocGetRootElement(doc)) {
-        xmlFreeDoc(doc);
-        return bad(error, RLIST_ERROR_XML, "%s: no root element", what), NULL;
-    }
-    return doc;
-}
-
-static gboolean in_ns(const xmlNode *n, const char *ns)
-{
-    return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && strcmp((const char *)n->ns->href, ns) == 0;
-}
-
-static gboolean is(const xmlNode *n, const char *ns, const char *name)
-{
-    return in_ns(n, ns) && strcmp((const char *)n->name, name) == 0;
-}
-
-static char *attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
-    char *copy = v ? g_strdup((const char *)v) : NULL;
-    xmlFree(v);
-    return copy;
-}
-
-/* Text and CDATA children, trimmed; entity references are never followed. */
-static char *text_of(const xmlNode *n)
-{
-    GString *s = g_string_new(NULL);
-    for (const xmlNode *c = n->children; c; c = c->next)
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-            g_string_append(s, (const char *)c->content);
-    return g_strstrip(g_string_free(s, FALSE));
+    const XmlSafeLimits limits = {
+        .max_size = RESOURCE_LISTS_MAX_SIZE,
+        .flags = XML_SAFE_NO_BYTE_SCAN | XML_SAFE_ALLOW_NS_ERRORS | XML_SAFE_KEEP_CDATA,
+        .domain = RLIST_ERROR,
+        .code_xml = RLIST_ERROR_XML,
+        .code_large = RLIST_ERROR_TOO_LARGE,
+        .what = what,
+    };
+    return xml_safe_read(data, len, &limits, error);
 }
 
 static const char *ns_of(const xmlNode *n)
@@ -133,11 +94,11 @@ static gboolean flatten(const xmlNode *list, Flat *f, int depth, GError **error)
     if (++*f->lists > RLIST_MAX_LISTS)
         return bad(error, RLIST_ERROR_TOO_LARGE, "more than %d lists", RLIST_MAX_LISTS);
     for (const xmlNode *c = list->children; c; c = c->next) {
-        if (!in_ns(c, RL_NS))
+        if (!xml_safe_is(c, RL_NS, NULL))
             continue; /* RFC 4826 §3.2: xs:any namespace="##other" */
         const char *name = (const char *)c->name;
         if (strcmp(name, "entry") == 0) {
-            char *uri = attr(c, "uri");
+            char *uri = xml_safe_attr(c, "uri");
             if (uri)
                 g_strstrip(uri);
             if (!uri || !*uri) {
@@ -208,16 +169,16 @@ guint rlist_doc_ignored(const RlistDoc *doc)
 
 static gboolean parse_resource_lists(const xmlNode *root, RlistDocPrivate *priv, GError **error)
 {
-    if (!is(root, RL_NS, "resource-lists"))
+    if (!xml_safe_is(root, RL_NS, "resource-lists"))
         return bad(error, RLIST_ERROR_INVALID, "root element is <%s> in namespace %s, not <resource-lists> in " RL_NS,
                    (const char *)root->name, ns_of(root));
     guint entries = 0, lists = 0;
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (!in_ns(c, RL_NS))
+        if (!xml_safe_is(c, RL_NS, NULL))
             continue;
         if (strcmp((const char *)c->name, "list") != 0)
             return bad(error, RLIST_ERROR_INVALID, "unexpected <%s> in resource-lists", (const char *)c->name);
-        g_autofree char *name = attr(c, "name");
+        g_autofree char *name = xml_safe_attr(c, "name");
         /* RFC 4826 §3.4.5: sibling lists have unique names */
         if (name && rlist_doc_find(&priv->pub, name))
             return bad(error, RLIST_ERROR_INVALID, "two lists named '%s'", name);
@@ -234,7 +195,7 @@ static gboolean parse_resource_lists(const xmlNode *root, RlistDocPrivate *priv,
 
 RlistDoc *rlist_doc_parse(const void *data, size_t len, GError **error)
 {
-    xmlDocPtr xdoc = read_xml(data, len, "resource-lists", error);
+    xmlDocPtr xdoc = rlist_xml_read(data, len, "resource-lists", error);
     if (!xdoc)
         return NULL;
     RlistDocPrivate *priv = g_new0(RlistDocPrivate, 1);
@@ -388,7 +349,7 @@ static RlsService *service_new(const char *uri)
 
 static gboolean parse_service(const xmlNode *n, RlsServicesDoc *doc, guint *entries, guint *lists, GError **error)
 {
-    g_autofree char *uri = attr(n, "uri");
+    g_autofree char *uri = xml_safe_attr(n, "uri");
     if (uri)
         g_strstrip(uri);
     if (!uri || !*uri)
@@ -400,7 +361,7 @@ static gboolean parse_service(const xmlNode *n, RlsServicesDoc *doc, guint *entr
     gboolean have_list = FALSE;
     guint ignored = 0;
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (!in_ns(c, RLS_NS))
+        if (!xml_safe_is(c, RLS_NS, NULL))
             continue; /* xs:any namespace="##other" */
         const char *name = (const char *)c->name;
         if (strcmp(name, "resource-list") == 0 || strcmp(name, "list") == 0) {
@@ -408,7 +369,7 @@ static gboolean parse_service(const xmlNode *n, RlsServicesDoc *doc, guint *entr
                 return bad(error, RLIST_ERROR_INVALID, "service %s has more than one list", uri);
             have_list = TRUE;
             if (name[0] == 'r') {
-                g_autofree char *ref = text_of(c);
+                g_autofree char *ref = xml_safe_own_text(c);
                 s->list_name = list_name_of_xcap_uri(ref, error);
                 if (!s->list_name)
                     return FALSE;
@@ -421,13 +382,13 @@ static gboolean parse_service(const xmlNode *n, RlsServicesDoc *doc, guint *entr
             }
         } else if (strcmp(name, "packages") == 0) {
             for (const xmlNode *p = c->children; p; p = p->next) {
-                if (!in_ns(p, RLS_NS))
+                if (!xml_safe_is(p, RLS_NS, NULL))
                     continue;
                 if (strcmp((const char *)p->name, "package") != 0)
                     return bad(error, RLIST_ERROR_INVALID, "unexpected <%s> in packages", (const char *)p->name);
                 if (s->packages->len >= 64)
                     return bad(error, RLIST_ERROR_TOO_LARGE, "service %s lists more than 64 packages", uri);
-                char *pkg = text_of(p);
+                char *pkg = xml_safe_own_text(p);
                 if (!*pkg) {
                     g_free(pkg);
                     return bad(error, RLIST_ERROR_INVALID, "empty <package> in service %s", uri);
@@ -445,7 +406,7 @@ static gboolean parse_service(const xmlNode *n, RlsServicesDoc *doc, guint *entr
 
 RlsServicesDoc *rls_services_parse(const void *data, size_t len, GError **error)
 {
-    xmlDocPtr xdoc = read_xml(data, len, "rls-services", error);
+    xmlDocPtr xdoc = rlist_xml_read(data, len, "rls-services", error);
     if (!xdoc)
         return NULL;
     RlsServicesDoc *doc = g_new0(RlsServicesDoc, 1);
@@ -453,11 +414,11 @@ RlsServicesDoc *rls_services_parse(const void *data, size_t len, GError **error)
     const xmlNode *root = xmlDocGetRootElement(xdoc);
     gboolean ok = TRUE;
     guint entries = 0, lists = 0;
-    if (!is(root, RLS_NS, "rls-services"))
+    if (!xml_safe_is(root, RLS_NS, "rls-services"))
         ok = bad(error, RLIST_ERROR_INVALID, "root element is <%s> in namespace %s, not <rls-services> in " RLS_NS,
                  (const char *)root->name, ns_of(root));
     for (const xmlNode *c = ok ? root->children : NULL; c && ok; c = c->next) {
-        if (!in_ns(c, RLS_NS))
+        if (!xml_safe_is(c, RLS_NS, NULL))
             continue;
         if (strcmp((const char *)c->name, "service") != 0)
             ok = bad(error, RLIST_ERROR_INVALID, "unexpected <%s> in rls-services", (const char *)c->name);

@@ -9,12 +9,14 @@
  * document prints to the same structure. Only the first <name> of a resource is kept (RFC 4662 §5.4
  * allows one per language); the list's own <name>s are skipped.
  *
- * Parse: xmlReadMemory with XML_PARSE_NONET only, a DOCTYPE refused (no entity is ever expanded), at
- * most RESOURCE_LISTS_MAX_SIZE bytes and RLMI_MAX_RESOURCES (resource, instance) pairs. Build:
- * xmlTextWriter, after checking the states of RFC 4662 §5.5; the output validates against the schema
+ * Parse: rlist_xml_read() (resource-lists.c, over protocols/xml/xml-safe.h): XML_PARSE_NONET, a
+ * DOCTYPE refused (no entity is ever expanded), at most RESOURCE_LISTS_MAX_SIZE bytes and
+ * RLMI_MAX_RESOURCES (resource, instance) pairs. Build: xmlTextWriter, after checking the states of RFC 4662 §5.5; the output validates against the schema
  * of RFC 4662 §5.7 (test-resource-lists.c). Errors use RLIST_ERROR (resource-lists.h).
  */
+#include "protocols/pidf/pidf-private.h"
 #include "protocols/pidf/resource-lists.h"
+#include "protocols/xml/xml-safe.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
@@ -161,31 +163,12 @@ char *rlmi_doc_print(const RlmiDoc *doc, size_t *len, GError **error)
 
 static gboolean is_rlmi(const xmlNode *n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && strcmp((const char *)n->ns->href, RLMI_NS) == 0 &&
-           (!name || strcmp((const char *)n->name, name) == 0);
-}
-
-static char *attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
-    char *copy = v ? g_strdup((const char *)v) : NULL;
-    xmlFree(v);
-    return copy;
-}
-
-/* Text and CDATA children, trimmed; entity references are never followed. */
-static char *text_of(const xmlNode *n)
-{
-    GString *s = g_string_new(NULL);
-    for (const xmlNode *c = n->children; c; c = c->next)
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-            g_string_append(s, (const char *)c->content);
-    return g_strstrip(g_string_free(s, FALSE));
+    return xml_safe_is(n, RLMI_NS, name);
 }
 
 static gboolean parse_resource(const xmlNode *n, RlmiDoc *doc, GError **error)
 {
-    g_autofree char *uri = attr(n, "uri");
+    g_autofree char *uri = xml_safe_attr(n, "uri");
     if (!uri || !*g_strstrip(uri))
         return bad(error, RLIST_ERROR_INVALID, "RLMI <resource> (line %ld) without a uri (RFC 4662 §5.3)",
                    xmlGetLineNo(n));
@@ -194,9 +177,9 @@ static gboolean parse_resource(const xmlNode *n, RlmiDoc *doc, GError **error)
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (is_rlmi(c, "name")) {
             if (!name)
-                name = text_of(c);
+                name = xml_safe_own_text(c);
         } else if (is_rlmi(c, "instance")) {
-            g_autofree char *id = attr(c, "id"), *state = attr(c, "state");
+            g_autofree char *id = xml_safe_attr(c, "id"), *state = xml_safe_attr(c, "state");
             if (!id || !*id)
                 return bad(error, RLIST_ERROR_INVALID, "instance of %s without an id (RFC 4662 §5.5)", uri);
             if (!state_valid(state))
@@ -204,7 +187,7 @@ static gboolean parse_resource(const xmlNode *n, RlmiDoc *doc, GError **error)
                            "terminated", id, uri, state ? state : "");
             if (doc->resources->len >= RLMI_MAX_RESOURCES)
                 return bad(error, RLIST_ERROR_TOO_LARGE, "more than %d RLMI instances", RLMI_MAX_RESOURCES);
-            g_autofree char *reason = attr(c, "reason"), *cid = attr(c, "cid");
+            g_autofree char *reason = xml_safe_attr(c, "reason"), *cid = xml_safe_attr(c, "cid");
             RlmiResource *r = rlmi_doc_add(doc, uri, id, state, reason, cid);
             r->name = g_strdup(name);
             instances++;
@@ -226,7 +209,7 @@ static gboolean parse_list(const xmlNode *root, RlmiDoc *doc, GError **error)
     if (!is_rlmi(root, "list"))
         return bad(error, RLIST_ERROR_INVALID, "root element is <%s> in namespace %s, not <list> in " RLMI_NS,
                    (const char *)root->name, root->ns && root->ns->href ? (const char *)root->ns->href : "(none)");
-    g_autofree char *uri = attr(root, "uri"), *version = attr(root, "version"), *full = attr(root, "fullState");
+    g_autofree char *uri = xml_safe_attr(root, "uri"), *version = xml_safe_attr(root, "version"), *full = xml_safe_attr(root, "fullState");
     guint64 v = 0;
     if (!uri || !*g_strstrip(uri))
         return bad(error, RLIST_ERROR_INVALID, "RLMI list without a uri (RFC 4662 §5.2)");
@@ -258,31 +241,11 @@ static gboolean parse_list(const xmlNode *root, RlmiDoc *doc, GError **error)
 
 RlmiDoc *rlmi_doc_parse(const void *data, size_t len, GError **error)
 {
-    if (!data || len == 0)
-        return bad(error, RLIST_ERROR_XML, "empty RLMI document"), NULL;
-    if (len > RESOURCE_LISTS_MAX_SIZE)
-        return bad(error, RLIST_ERROR_TOO_LARGE, "RLMI document of %zu bytes exceeds %d", len,
-                   RESOURCE_LISTS_MAX_SIZE),
-               NULL;
-    xmlInitParser();
-    xmlResetLastError();
-    xmlDocPtr xdoc =
-        xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!xdoc) {
-        const xmlError *e = xmlGetLastError();
-        g_autofree char *msg = g_strdup(e && e->message ? e->message : "unknown error");
-        bad(error, RLIST_ERROR_XML, "RLMI: not well-formed XML (line %d): %s", e ? e->line : 0, g_strchomp(msg));
+    xmlDocPtr xdoc = rlist_xml_read(data, len, "RLMI", error);
+    if (!xdoc)
         return NULL;
-    }
     RlmiDoc *doc = rlmi_doc_new(NULL, 0, FALSE);
-    const xmlNode *root = xmlDocGetRootElement(xdoc);
-    gboolean ok;
-    if (xdoc->intSubset || xdoc->extSubset) /* no entity declarations, hence no entity bombs */
-        ok = bad(error, RLIST_ERROR_XML, "RLMI: a DOCTYPE is not accepted");
-    else if (!root)
-        ok = bad(error, RLIST_ERROR_XML, "RLMI: no root element");
-    else
-        ok = parse_list(root, doc, error);
+    gboolean ok = parse_list(xmlDocGetRootElement(xdoc), doc, error); /* rlist_xml_read: there is a root */
     xmlFreeDoc(xdoc);
     if (!ok) {
         rlmi_doc_free(doc);

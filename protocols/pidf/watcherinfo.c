@@ -3,7 +3,7 @@
  *
  * Build: libxml2's xmlTextWriter, after checking every enumerated value, so what is printed
  * validates against the schema of RFC 3858 §7 (tests/schemas/watcherinfo.xsd checks it in
- * test-winfo.c). Parse: xmlReadMemory with XML_PARSE_NONET only (no entity substitution, no DTD
+ * test-winfo.c). Parse: protocols/xml/xml-safe.h (XML_PARSE_NONET, no entity substitution, no DTD
  * loading); a document with a DOCTYPE is refused outright, so no entity is ever expanded; input larger
  * than WINFO_MAX_SIZE is refused before libxml2 sees it; at most WINFO_MAX_WATCHERS watchers and as
  * many lists. Elements of other namespaces are skipped (the schema's xs:any ##other); unknown
@@ -11,6 +11,7 @@
  * enumerations of RFC 3858 §5.2 are errors.
  */
 #include "protocols/pidf/watcherinfo.h"
+#include "protocols/xml/xml-safe.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
@@ -211,54 +212,25 @@ char *winfo_doc_print(const WinfoDoc *doc, size_t *len, GError **error)
 
 /* ---- parsing ---------------------------------------------------------------------------------- */
 
-/* Bounded, network-free parse; a DOCTYPE is refused so that no entity can be declared (and none
- * expanded: billion laughs and external entities end here). */
+/* The shared reader (protocols/xml/xml-safe.h): a DOCTYPE is refused, so no entity can be declared
+ * (and none expanded: billion laughs and external entities end here). The relaxations keep what this
+ * reader accepted before it was shared: it only ever checked the parsed tree for a DTD, kept CDATA
+ * nodes (xml_safe_own_text() reads both) and let namespace errors through (such elements are skipped). */
 static xmlDocPtr read_xml(const void *data, size_t len, GError **error)
 {
-    if (!data || len == 0)
-        return bad(error, WINFO_ERROR_XML, "empty document"), NULL;
-    if (len > WINFO_MAX_SIZE)
-        return bad(error, WINFO_ERROR_TOO_LARGE, "document of %zu bytes exceeds %d", len, WINFO_MAX_SIZE), NULL;
-    xmlInitParser();
-    xmlResetLastError();
-    xmlDocPtr doc =
-        xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        const xmlError *e = xmlGetLastError();
-        g_autofree char *msg = g_strdup(e && e->message ? e->message : "unknown error");
-        bad(error, WINFO_ERROR_XML, "not well-formed XML (line %d): %s", e ? e->line : 0, g_strchomp(msg));
-        return NULL;
-    }
-    if (doc->intSubset || doc->extSubset) {
-        xmlFreeDoc(doc);
-        return bad(error, WINFO_ERROR_XML, "a DOCTYPE is not accepted in watcherinfo"), NULL;
-    }
-    return doc;
+    const XmlSafeLimits limits = {
+        .max_size = WINFO_MAX_SIZE,
+        .flags = XML_SAFE_NO_BYTE_SCAN | XML_SAFE_ALLOW_NS_ERRORS | XML_SAFE_KEEP_CDATA,
+        .domain = WINFO_ERROR,
+        .code_xml = WINFO_ERROR_XML,
+        .code_large = WINFO_ERROR_TOO_LARGE,
+    };
+    return xml_safe_read(data, len, &limits, error);
 }
 
 static gboolean is_winfo(const xmlNode *n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && strcmp((const char *)n->ns->href, WINFO_NS) == 0 &&
-           (!name || strcmp((const char *)n->name, name) == 0);
-}
-
-static char *attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
-    char *copy = v ? g_strdup((const char *)v) : NULL;
-    xmlFree(v);
-    return copy;
-}
-
-/* The element's own text and CDATA, whitespace-trimmed (xs:anyURI collapses whitespace). Entity
- * references are never followed. */
-static char *text_of(const xmlNode *n)
-{
-    GString *s = g_string_new(NULL);
-    for (const xmlNode *c = n->children; c; c = c->next)
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-            g_string_append(s, (const char *)c->content);
-    return g_strstrip(g_string_free(s, FALSE));
+    return xml_safe_is(n, WINFO_NS, name);
 }
 
 /* xs:unsignedLong / xs:nonNegativeInteger within MAX; FALSE otherwise. */
@@ -270,9 +242,9 @@ static gboolean parse_unsigned(const char *v, guint64 max, guint64 *out)
 
 static gboolean parse_watcher(const xmlNode *n, WinfoList *list, GError **error)
 {
-    g_autofree char *id = attr(n, "id"), *status = attr(n, "status"), *event = attr(n, "event");
-    g_autofree char *dur = attr(n, "duration-subscribed"), *exp = attr(n, "expiration");
-    g_autofree char *uri = text_of(n);
+    g_autofree char *id = xml_safe_attr(n, "id"), *status = xml_safe_attr(n, "status"), *event = xml_safe_attr(n, "event");
+    g_autofree char *dur = xml_safe_attr(n, "duration-subscribed"), *exp = xml_safe_attr(n, "expiration");
+    g_autofree char *uri = xml_safe_own_text(n);
     if (!id || !status || !event)
         return bad(error, WINFO_ERROR_INVALID, "watcher (line %ld) lacks id, status or event (RFC 3858 §5.2)",
                    xmlGetLineNo(n));
@@ -288,7 +260,7 @@ static gboolean parse_watcher(const xmlNode *n, WinfoList *list, GError **error)
     if (exp && !parse_unsigned(exp, G_MAXLONG, &e))
         return bad(error, WINFO_ERROR_INVALID, "watcher %s: bad expiration '%s'", id, exp);
     WinfoWatcher *w = winfo_list_add_watcher(list, id, uri, status, event);
-    w->display_name = attr(n, "display-name");
+    w->display_name = xml_safe_attr(n, "display-name");
     w->duration_subscribed = dur ? (long)d : -1;
     w->expiration = exp ? (long)e : -1;
     return TRUE;
@@ -299,7 +271,7 @@ static gboolean parse_root(const xmlNode *root, WinfoDoc *doc, GError **error)
     if (!is_winfo(root, "watcherinfo"))
         return bad(error, WINFO_ERROR_INVALID, "root element is <%s> in namespace %s, not <watcherinfo> in " WINFO_NS,
                    (const char *)root->name, root->ns && root->ns->href ? (const char *)root->ns->href : "(none)");
-    g_autofree char *version = attr(root, "version"), *state = attr(root, "state");
+    g_autofree char *version = xml_safe_attr(root, "version"), *state = xml_safe_attr(root, "state");
     guint64 v = 0;
     if (!version || !parse_unsigned(version, G_MAXUINT, &v))
         return bad(error, WINFO_ERROR_INVALID, "watcherinfo version '%s' is missing or not a 32-bit number",
@@ -315,7 +287,7 @@ static gboolean parse_root(const xmlNode *root, WinfoDoc *doc, GError **error)
             continue; /* RFC 3858 §7: xs:any namespace="##other" */
         if (!is_winfo(c, "watcher-list"))
             return bad(error, WINFO_ERROR_INVALID, "unexpected <%s> in watcherinfo", (const char *)c->name);
-        g_autofree char *resource = attr(c, "resource"), *package = attr(c, "package");
+        g_autofree char *resource = xml_safe_attr(c, "resource"), *package = xml_safe_attr(c, "package");
         if (!resource || !package)
             return bad(error, WINFO_ERROR_INVALID, "watcher-list (line %ld) lacks resource or package",
                        xmlGetLineNo(c));
@@ -342,8 +314,7 @@ WinfoDoc *winfo_doc_parse(const void *data, size_t len, GError **error)
     if (!xdoc)
         return NULL;
     WinfoDoc *doc = winfo_doc_new(0, FALSE);
-    const xmlNode *root = xmlDocGetRootElement(xdoc);
-    gboolean ok = root ? parse_root(root, doc, error) : bad(error, WINFO_ERROR_XML, "no root element");
+    gboolean ok = parse_root(xmlDocGetRootElement(xdoc), doc, error); /* xml_safe_read: there is a root */
     xmlFreeDoc(xdoc);
     if (!ok) {
         winfo_doc_free(doc);

@@ -1,5 +1,5 @@
 /* xcap-node.c: node selector parsing and evaluation (RFC 4825 §6.3, §6.4, §8.2.3) and the bounded XML
- * reader of the XCAP server.
+ * reader of the XCAP server (the strict one of protocols/xml/xml-safe.h, plus element bodies).
  *
  * Sections: names and values / selector parsing / evaluation and insertion / reading and printing.
  *
@@ -12,6 +12,7 @@
  */
 #include "protocols/xcap/xcap-node.h"
 #include "protocols/xcap/xcap-uri.h"
+#include "protocols/xml/xml-safe.h"
 
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
@@ -474,103 +475,24 @@ gboolean xcap_node_insert(xmlNode *parent, const XcapStep *step, xmlNode *el)
 
 /* ------------------------------------------------------------------ reading and printing */
 
-static gboolean has_dtd_bytes(const char *data, size_t len)
-{
-    static const char *const marks[] = {"<!DOCTYPE", "<!ENTITY"};
-    for (guint m = 0; m < G_N_ELEMENTS(marks); m++) {
-        size_t ml = strlen(marks[m]);
-        for (size_t i = 0; i + ml <= len; i++)
-            if (data[i] == '<' && memcmp(data + i, marks[m], ml) == 0)
-                return TRUE;
-    }
-    return FALSE;
-}
-
-/* Elements under and including ROOT up to LIMIT + 1, iteratively (no recursion on hostile depth);
- * with CHECK_PREFIXES, an element or attribute whose name still holds a ':' (an unbound prefix that
- * libxml2's chunk parser keeps in the name) makes it return G_MAXUINT. */
-static guint walk_elements(xmlNode *root, guint limit, gboolean check_prefixes)
-{
-    guint n = 0;
-    xmlNode *node = root;
-    while (node && n <= limit) {
-        if (node->type == XML_ELEMENT_NODE) {
-            n++;
-            if (check_prefixes) {
-                if (!node->ns && strchr((const char *)node->name, ':'))
-                    return G_MAXUINT;
-                for (xmlAttr *a = node->properties; a; a = a->next)
-                    if (!a->ns && strchr((const char *)a->name, ':'))
-                        return G_MAXUINT;
-            }
-            if (node->children) {
-                node = node->children;
-                continue;
-            }
-        }
-        while (node && !node->next && node != root)
-            node = node->parent;
-        if (!node || node == root)
-            break;
-        node = node->next;
-    }
-    return n;
-}
-
+/* The strict shared reader: every error is XCAP_ERROR_XML (a 409 with <not-well-formed>,
+ * RFC 4825 §11.2). */
 xmlDoc *xcap_xml_read(const void *data, size_t len, GError **error)
 {
-    if (!data || len == 0) {
-        g_set_error(error, XCAP_ERROR, XCAP_ERROR_XML, "empty document");
-        return NULL;
-    }
-    if (len > XCAP_XML_MAX_SIZE) {
-        g_set_error(error, XCAP_ERROR, XCAP_ERROR_XML, "document of %zu bytes is larger than the %d allowed", len,
-                    XCAP_XML_MAX_SIZE);
-        return NULL;
-    }
-    if (has_dtd_bytes(data, len)) {
-        g_set_error(error, XCAP_ERROR, XCAP_ERROR_XML, "document type declarations (DTD, entities) are not allowed");
-        return NULL;
-    }
-    xmlParserCtxt *ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        g_set_error(error, XCAP_ERROR, XCAP_ERROR_XML, "libxml2 could not allocate a parser");
-        return NULL;
-    }
-    /* No XML_PARSE_NOENT, DTDLOAD, DTDATTR or HUGE (keeps libxml2's depth and text limits). */
-    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    if (!doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        g_autofree char *msg = g_strdup(e && e->message ? e->message : "unknown error");
-        g_strchomp(msg);
-        g_set_error(error, XCAP_ERROR, XCAP_ERROR_XML, "not well-formed XML (line %d): %s", e ? e->line : 0, msg);
-        if (doc)
-            xmlFreeDoc(doc);
-        xmlFreeParserCtxt(ctxt);
-        return NULL;
-    }
-    xmlFreeParserCtxt(ctxt);
-    xmlNode *root = xmlDocGetRootElement(doc);
-    const char *why = NULL;
-    if (doc->intSubset || doc->extSubset)
-        why = "document type declarations (DTD, entities) are not allowed";
-    else if (!root)
-        why = "no root element";
-    else if (walk_elements(root, XCAP_MAX_ELEMENTS, FALSE) > XCAP_MAX_ELEMENTS)
-        why = "too many elements";
-    if (why) {
-        g_set_error(error, XCAP_ERROR, XCAP_ERROR_XML, "%s", why);
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
+    const XmlSafeLimits limits = {
+        .max_size = XCAP_XML_MAX_SIZE,
+        .max_elements = XCAP_MAX_ELEMENTS,
+        .domain = XCAP_ERROR,
+        .code_xml = XCAP_ERROR_XML,
+        .code_large = XCAP_ERROR_XML,
+    };
+    return xml_safe_read(data, len, &limits, error);
 }
 
 xmlNode *xcap_xml_parse_element(xmlNode *context, const void *data, size_t len, GError **error)
 {
     g_return_val_if_fail(context && context->doc, NULL);
-    if (!data || len == 0 || len > XCAP_XML_MAX_SIZE || has_dtd_bytes(data, len)) {
+    if (!data || len == 0 || len > XCAP_XML_MAX_SIZE || xml_safe_has_dtd(data, len)) {
         g_set_error(error, XCAP_ERROR, XCAP_ERROR_XML, "%s",
                     !data || len == 0          ? "empty body"
                     : len > XCAP_XML_MAX_SIZE ? "body too large"
@@ -594,10 +516,11 @@ xmlNode *xcap_xml_parse_element(xmlNode *context, const void *data, size_t len, 
     if (!why && !el)
         why = "no element";
     if (!why) {
-        guint n = walk_elements(el, XCAP_MAX_ELEMENTS, TRUE);
-        if (n == G_MAXUINT)
+        XmlSafeCount count;
+        xml_safe_count(el, XCAP_MAX_ELEMENTS, &count);
+        if (count.unbound_prefix)
             why = "a namespace prefix is not bound";
-        else if (n > XCAP_MAX_ELEMENTS)
+        else if (count.elements > XCAP_MAX_ELEMENTS)
             why = "too many elements";
     }
     /* detach every node so each is freed alone (or kept) */
