@@ -114,3 +114,22 @@ char *ims_hex(const uint8_t *data, size_t len)
     out[len * 2] = '\0';
     return out;
 }
+
+gboolean ims_node_has_address(const SimNode *node, const SimAddr *a)
+{
+    for (guint i = 0; i < node->ifaces->len; i++) {
+        const SimIface *iface = node->ifaces->pdata[i];
+        for (guint k = 0; k < iface->addrs->len; k++)
+            if (sim_addr_equal(&g_array_index(iface->addrs, SimPrefix, k).addr, a))
+                return TRUE;
+    }
+    return FALSE;
+}
+
+SimNode *ims_node_by_address(const SimWorld *world, const SimAddr *a)
+{
+    for (guint n = 0; n < world->nodes->len; n++)
+        if (ims_node_has_address(world->nodes->pdata[n], a))
+            return world->nodes->pdata[n];
+    return NULL;
+}

@@ -24,6 +24,10 @@ gboolean ims_node_address(const SimNode *node, SimAddr *out);
 /* TARGET's address on a prefix FROM also has an address on (the neighbour's own side of a shared
  * link), else its primary address. */
 gboolean ims_node_address_toward(const SimNode *target, const SimNode *from, SimAddr *out);
+/* TRUE if A is one of NODE's interface addresses. */
+gboolean ims_node_has_address(const SimNode *node, const SimAddr *a);
+/* The node that holds address A (who sent a packet), or NULL. */
+SimNode *ims_node_by_address(const SimWorld *world, const SimAddr *a);
 /* Resolves HOST (a host name, a node name, or an IPv4/IPv6 literal, with or without [brackets]). */
 gboolean ims_resolve(const SimWorld *world, const char *host, SimAddr *out);
 /* Resolves the host part of a SIP URI ("sip:scscf1.home.net:5060;lr"), with its port (5060 if

@@ -158,13 +158,7 @@ static gboolean host_is_node(const char *host, const SimNode *node)
     SimAddr a;
     if (!sim_addr_parse(h, &a))
         return FALSE;
-    for (guint i = 0; i < node->ifaces->len; i++) {
-        const SimIface *iface = node->ifaces->pdata[i];
-        for (guint k = 0; k < iface->addrs->len; k++)
-            if (sim_addr_equal(&g_array_index(iface->addrs, SimPrefix, k).addr, &a))
-                return TRUE;
-    }
-    return FALSE;
+    return ims_node_has_address(node, &a);
 }
 
 void cscf_pop_own_route(osip_message_t *msg, const SimNode *node)

@@ -118,20 +118,6 @@ void ps_xcap_rules_updated(Ps *ps, PsPresentity *pt)
 
 /* ---- requests ---- */
 
-static SimNode *node_of_addr(SimWorld *w, const SimAddr *a)
-{
-    for (guint n = 0; n < w->nodes->len; n++) {
-        SimNode *node = w->nodes->pdata[n];
-        for (guint i = 0; i < node->ifaces->len; i++) {
-            const SimIface *iface = node->ifaces->pdata[i];
-            for (guint k = 0; k < iface->addrs->len; k++)
-                if (sim_addr_equal(&g_array_index(iface->addrs, SimPrefix, k).addr, a))
-                    return node;
-        }
-    }
-    return NULL;
-}
-
 /* TRUE if some user's private identity appears in the request (it must not: seed 000 §8.2.1). */
 static gboolean carries_impi(Ps *ps, const HttpMessage *req)
 {
@@ -182,7 +168,7 @@ static void on_request(HttpNode *hn, HttpConn *conn, const HttpMessage *req, voi
     ps->xcap_stats.requests++;
     SimAddr src;
     http_conn_remote(conn, &src, NULL);
-    SimNode *from = node_of_addr(ps->node->world, &src);
+    SimNode *from = ims_node_by_address(ps->node->world, &src);
     const char *method = http_message_method(req);
     const char *target = http_message_target(req);
     if (carries_impi(ps, req)) {

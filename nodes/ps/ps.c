@@ -88,20 +88,6 @@ void ps_reply(Ps *ps, SipTxn *txn, int status, const char *reason, PsRefPoint rp
     ps_count_out(ps, rp, after.bytes_sent - before.bytes_sent);
 }
 
-static SimNode *node_of_addr(SimWorld *w, const SimAddr *a)
-{
-    for (guint n = 0; n < w->nodes->len; n++) {
-        SimNode *node = w->nodes->pdata[n];
-        for (guint i = 0; i < node->ifaces->len; i++) {
-            const SimIface *iface = node->ifaces->pdata[i];
-            for (guint k = 0; k < iface->addrs->len; k++)
-                if (sim_addr_equal(&g_array_index(iface->addrs, SimPrefix, k).addr, a))
-                    return node;
-        }
-    }
-    return NULL;
-}
-
 static gboolean trusted(Ps *ps, const SimNode *from)
 {
     if (!ps->trusted->len)
@@ -121,7 +107,7 @@ static void on_request(SipNode *sn, SipTxn *txn, const osip_message_t *req, cons
     if (!txn || g_str_equal(req->sip_method, "ACK"))
         return;
     const NetIpInfo *ip = sip_node_arrival(sn);
-    SimNode *from = ip ? node_of_addr(ps->node->world, &ip->src) : NULL;
+    SimNode *from = ip ? ims_node_by_address(ps->node->world, &ip->src) : NULL;
     const char *kind = from ? from->kind : "";
     gboolean is_publish = g_str_equal(req->sip_method, "PUBLISH");
     PsRefPoint rp = g_str_equal(kind, "pna")  ? PS_RP_PEN
