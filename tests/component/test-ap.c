@@ -27,8 +27,7 @@
 #include "protocols/gba/gba-guss.h"
 #include "protocols/gba/gba-kdf.h"
 #include "protocols/http/digest.h"
-#include "scenarios/scenario-build.h"
-#include <glib/gstdio.h>
+#include "tests/lib/test-world.h"
 #include <string.h>
 
 static const char scenario_text[] =
@@ -59,25 +58,9 @@ typedef struct {
 } PsReq;
 
 typedef struct {
-    char *node, *name;
-    GHashTable *attrs;
-} Ev;
-
-typedef struct T T;
-typedef struct {
-    SimObserver obs;
-    T *t;
-} EvObs;
-
-struct T {
-    char *dir, *path;
-    Scenario *sc;
-    ScenarioWorld *sw;
-    SimWorld *w;
+    TestWorld tw;
     SimConfig *cfg;
     SimNode *ap;
-    EvObs eobs;
-    GPtrArray *events;
     /* BSF stand-in: one bootstrap */
     DiameterNode *bsf_dn;
     char *btid;
@@ -97,7 +80,7 @@ struct T {
     GPtrArray *resps; /* Resp* */
     TlsConfig tls;
     char *psk_identity;
-};
+} T;
 
 static void resp_free(gpointer p)
 {
@@ -118,46 +101,16 @@ static void psreq_free(gpointer p)
     g_free(r);
 }
 
-static void ev_free(gpointer p)
-{
-    Ev *e = p;
-    g_free(e->node);
-    g_free(e->name);
-    g_hash_table_destroy(e->attrs);
-    g_free(e);
-}
-
-static void on_event(SimObserver *self, const SimTraceEvent *ev)
-{
-    T *t = ((EvObs *)self)->t;
-    Ev *e = g_new0(Ev, 1);
-    e->node = g_strdup(ev->node);
-    e->name = g_strdup(ev->name);
-    e->attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    for (size_t i = 0; i < ev->n_attrs; i++) {
-        const SimAttr *a = &ev->attrs[i];
-        g_hash_table_replace(e->attrs, g_strdup(a->key),
-                             a->type == SIM_ATTR_STR ? g_strdup(a->s) : g_strdup_printf("%" G_GINT64_FORMAT, a->i));
-    }
-    g_ptr_array_add(t->events, e);
-}
-
 static guint ev_count(T *t, const char *name, const char *key, const char *value)
 {
-    guint c = 0;
-    for (guint i = 0; i < t->events->len; i++) {
-        Ev *e = t->events->pdata[i];
-        const char *v = g_hash_table_lookup(e->attrs, key);
-        c += g_str_equal(e->node, "ap") && g_str_equal(e->name, name) && v && g_str_equal(v, value);
-    }
-    return c;
+    return test_world_event_count(&t->tw, "ap", name, key, value);
 }
 
 /* No event of the AP carries the IMPI or Ks_NAF. */
 static void assert_events_clean(T *t)
 {
-    for (guint i = 0; i < t->events->len; i++) {
-        Ev *e = t->events->pdata[i];
+    for (guint i = 0; i < t->tw.events->len; i++) {
+        const TestEvent *e = t->tw.events->pdata[i];
         if (!g_str_equal(e->node, "ap") || g_str_has_prefix(e->name, "tls-keylog"))
             continue;
         GHashTableIter it;
@@ -170,19 +123,13 @@ static void assert_events_clean(T *t)
 
 static void run_for(T *t, SimTime dt)
 {
-    sim_engine_run_until(t->w->engine, sim_world_now(t->w) + dt);
+    test_world_run_for(&t->tw, dt);
 }
 
 static guint64 report_u(T *t, const char *path)
 {
-    SimReport *rep = sim_report_new();
-    sim_node_kind_ap.report(t->ap, rep);
     g_autofree char *full = g_strdup_printf("nodes/ap/%s", path);
-    const SimReportItem *it = sim_report_lookup(rep, full);
-    g_assert_nonnull(it);
-    guint64 v = it->u;
-    sim_report_free(rep);
-    return v;
+    return test_node_report_u(&sim_node_kind_ap, t->ap, full);
 }
 
 /* ---- keys ------------------------------------------------------------------------------------ */
@@ -275,7 +222,7 @@ static void ps_request(HttpNode *hn, HttpConn *conn, const HttpMessage *msg, voi
     g_ptr_array_add(t->ps_reqs, r);
     if (t->ps_delay) {
         g_queue_push_tail(&t->ps_waiting, conn);
-        sim_engine_schedule_in(t->w->engine, t->ps_delay, ps_late, t);
+        sim_engine_schedule_in(t->tw.w->engine, t->ps_delay, ps_late, t);
     } else {
         ps_answer(conn, t);
     }
@@ -316,7 +263,7 @@ static void ue_connect(T *t, const char *identity)
 {
     GError *err = NULL;
     SimAddr a;
-    g_assert_true(ims_resolve(t->w, AP_HOST, &a));
+    g_assert_true(ims_resolve(t->tw.w, AP_HOST, &a));
     g_free(t->psk_identity);
     t->psk_identity = g_strdup(identity);
     t->tls.psk_identity = t->psk_identity;
@@ -356,22 +303,11 @@ static T *t_new(const char *ua_security)
 {
     T *t = g_new0(T, 1);
     GError *err = NULL;
-    t->dir = g_dir_make_tmp("ap-XXXXXX", &err);
-    g_assert_no_error(err);
-    t->path = g_build_filename(t->dir, "ap.ini", NULL);
-    g_assert_true(g_file_set_contents(t->path, scenario_text, -1, &err));
-    t->sc = scenario_load(t->path, NULL, &err);
-    g_assert_no_error(err);
-    t->sw = scenario_world_build(t->sc, NULL, &err);
-    g_assert_no_error(err);
-    t->w = t->sw->world;
-    t->events = g_ptr_array_new_with_free_func(ev_free);
+    test_world_init(&t->tw, "ap", scenario_text, NULL);
+    test_world_record_events(&t->tw);
     t->resps = g_ptr_array_new_with_free_func(resp_free);
     t->ps_reqs = g_ptr_array_new_with_free_func(psreq_free);
     g_queue_init(&t->ps_waiting);
-    t->eobs.obs.event = on_event;
-    t->eobs.t = t;
-    sim_trace_add_observer(t->w->trace, &t->eobs.obs);
 
     /* one bootstrap, valid for 600 s */
     for (int i = 0; i < GBA_KS_LEN; i++)
@@ -381,21 +317,17 @@ static T *t_new(const char *ua_security)
     t->btid = gba_btid_build(t->rand, "bsf.home.net");
     t->expiry_ntp = (uint64_t)(UT_EPOCH_UNIX + INT64_C(2208988800) + 600);
 
-    SimNode *bsf = sim_world_find_node(t->w, "bsf");
-    g_free(bsf->kind);
-    bsf->kind = g_strdup("bsf");
+    SimNode *bsf = test_world_node(&t->tw, "bsf", "bsf");
     const DiameterPeerApp zn = {DIAMETER_VENDOR_3GPP, GAA_APP_ZN};
     t->bsf_dn = diameter_node_new(bsf, "bsf.home.net", "home.net", &zn, &(DiameterNodeHandlers){.request = bsf_request},
                                   t);
     g_assert_true(diameter_node_listen(t->bsf_dn, DIAMETER_PORT, &err));
 
-    SimNode *ps = sim_world_find_node(t->w, "ps");
-    g_free(ps->kind);
-    ps->kind = g_strdup("ps");
+    SimNode *ps = test_world_node(&t->tw, "ps", "ps");
     t->ps_hn = http_node_new(ps, &(HttpNodeHandlers){.request = ps_request}, t);
     g_assert_true(http_node_listen(t->ps_hn, 80, NULL, &err));
 
-    t->ap = sim_world_find_node(t->w, "ap");
+    t->ap = sim_world_find_node(t->tw.w, "ap");
     const SimKeySpec *tables[] = {sim_node_kind_ap.keys, NULL};
     t->cfg = sim_config_new("node.ap", tables);
     g_assert_true(sim_config_set(t->cfg, "bsf", "bsf", &err));
@@ -408,7 +340,7 @@ static T *t_new(const char *ua_security)
     g_assert_no_error(err);
     sim_node_kind_ap.start(t->ap);
 
-    SimNode *ue = sim_world_find_node(t->w, "ue");
+    SimNode *ue = sim_world_find_node(t->tw.w, "ue");
     t->ue_hn = http_node_new(ue, &(HttpNodeHandlers){.response = ue_response}, t);
     t->tls.role = TLS_ROLE_CLIENT;
     if (g_str_equal(ua_security, "psk")) {
@@ -417,10 +349,10 @@ static T *t_new(const char *ua_security)
         t->tls.psk_user = t;
     } else {
         t->tls.mode = TLS_MODE_CERT;
-        t->tls.trust = ut_ca(t->w, &err);
+        t->tls.trust = ut_ca(t->tw.w, &err);
         g_assert_no_error(err);
         t->tls.server_name = AP_HOST;
-        t->tls.verify_time = ut_unix_time(t->w);
+        t->tls.verify_time = ut_unix_time(t->tw.w);
     }
     run_for(t, 200 * SIM_MS); /* Zn peer open */
     return t;
@@ -429,23 +361,16 @@ static T *t_new(const char *ua_security)
 static void t_free(T *t)
 {
     assert_events_clean(t);
-    sim_trace_remove_observer(t->w->trace, &t->eobs.obs);
     http_node_free(t->ue_hn);
     http_node_free(t->ps_hn);
     diameter_node_free(t->bsf_dn);
-    scenario_world_free(t->sw); /* frees the AP (node->impl) */
+    test_world_clear(&t->tw); /* frees the AP (node->impl) */
     sim_config_free(t->cfg);
-    scenario_free(t->sc);
     g_queue_clear(&t->ps_waiting);
-    g_ptr_array_free(t->events, TRUE);
     g_ptr_array_free(t->resps, TRUE);
     g_ptr_array_free(t->ps_reqs, TRUE);
     g_free(t->btid);
     g_free(t->psk_identity);
-    g_unlink(t->path);
-    g_rmdir(t->dir);
-    g_free(t->path);
-    g_free(t->dir);
     g_free(t);
 }
 

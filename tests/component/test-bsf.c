@@ -32,8 +32,7 @@
 #include "protocols/gba/gba-kdf.h"
 #include "protocols/http/digest.h"
 #include "protocols/pidf/pidf.h"
-#include "scenarios/scenario-build.h"
-#include <glib/gstdio.h>
+#include "tests/lib/test-world.h"
 #include <string.h>
 
 static const char scenario_text[] =
@@ -60,25 +59,9 @@ typedef struct {
 } Resp;
 
 typedef struct {
-    char *node, *name;
-    GHashTable *attrs;
-} Ev;
-
-typedef struct T T;
-typedef struct {
-    SimObserver obs;
-    T *t;
-} EvObs;
-
-struct T {
-    char *dir, *path;
-    Scenario *sc;
-    ScenarioWorld *sw;
-    SimWorld *w;
+    TestWorld tw;
     SimConfig *cfg;
     SimNode *bsf;
-    EvObs eobs;
-    GPtrArray *events;
     /* HSS stand-in */
     DiameterNode *hss_dn;
     AkaHn *hn;
@@ -97,7 +80,7 @@ struct T {
     DiameterNode *naf_dn;
     gboolean bia_done;
     GaaZnBia bia;
-};
+} T;
 
 static void resp_free(gpointer p)
 {
@@ -109,54 +92,19 @@ static void resp_free(gpointer p)
     g_free(r);
 }
 
-static void ev_free(gpointer p)
-{
-    Ev *e = p;
-    g_free(e->node);
-    g_free(e->name);
-    g_hash_table_destroy(e->attrs);
-    g_free(e);
-}
-
-static void on_event(SimObserver *self, const SimTraceEvent *ev)
-{
-    T *t = ((EvObs *)self)->t;
-    Ev *e = g_new0(Ev, 1);
-    e->node = g_strdup(ev->node);
-    e->name = g_strdup(ev->name);
-    e->attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    for (size_t i = 0; i < ev->n_attrs; i++) {
-        const SimAttr *a = &ev->attrs[i];
-        g_hash_table_replace(e->attrs, g_strdup(a->key),
-                             a->type == SIM_ATTR_STR ? g_strdup(a->s) : g_strdup_printf("%" G_GINT64_FORMAT, a->i));
-    }
-    g_ptr_array_add(t->events, e);
-}
-
 static guint ev_count(T *t, const char *name, const char *key, const char *value)
 {
-    guint c = 0;
-    for (guint i = 0; i < t->events->len; i++) {
-        Ev *e = t->events->pdata[i];
-        const char *v = g_hash_table_lookup(e->attrs, key);
-        c += g_str_equal(e->node, "bsf") && g_str_equal(e->name, name) && v && g_str_equal(v, value);
-    }
-    return c;
+    return test_world_event_count(&t->tw, "bsf", name, key, value);
 }
 
 static const char *ev_last(T *t, const char *name, const char *key)
 {
-    for (guint i = t->events->len; i-- > 0;) {
-        Ev *e = t->events->pdata[i];
-        if (g_str_equal(e->node, "bsf") && g_str_equal(e->name, name))
-            return g_hash_table_lookup(e->attrs, key);
-    }
-    return NULL;
+    return test_world_event_last(&t->tw, "bsf", name, key);
 }
 
 static void run_for(T *t, SimTime dt)
 {
-    sim_engine_run_until(t->w->engine, sim_world_now(t->w) + dt);
+    test_world_run_for(&t->tw, dt);
 }
 
 /* ---- the HSS stand-in (Zh server) -------------------------------------------------------------- */
@@ -348,7 +296,7 @@ static char *bootstrap(T *t, gint64 *expiry_ns)
     g_assert_cmpint(t->ures, ==, AKA_RESULT_OK);
     char ha1[DIGEST_HEX_SIZE];
     g_autofree char *a1 = answer_auth(t, nonce, TRUE, FALSE, ha1);
-    SimTime sent = sim_world_now(t->w);
+    SimTime sent = sim_world_now(t->tw.w);
     const Resp *r = ue_get(t, a1);
     g_assert_cmpuint(r->status, ==, 200);
     g_assert_cmpstr(r->ctype, ==, "application/vnd.3gpp.bsf+xml");
@@ -376,7 +324,7 @@ static char *bootstrap(T *t, gint64 *expiry_ns)
     g_assert_true(pidf_timestamp_parse(lts, expiry_ns));
     SimTime life = MIN(600, t->guss_lifetime ? t->guss_lifetime : 600) * SIM_S;
     g_assert_cmpint(*expiry_ns, >=, sent + life);
-    g_assert_cmpint(*expiry_ns, <=, sim_world_now(t->w) + life);
+    g_assert_cmpint(*expiry_ns, <=, sim_world_now(t->tw.w) + life);
     g_assert_cmpstr(ev_last(t, "gba-bootstrap", "outcome"), ==, "ok");
     g_assert_cmpstr(ev_last(t, "gba-bootstrap", "btid"), ==, btid);
     return g_steal_pointer(&btid);
@@ -427,32 +375,19 @@ static T *t_new(const char *nafs)
 {
     T *t = g_new0(T, 1);
     GError *err = NULL;
-    t->dir = g_dir_make_tmp("bsf-XXXXXX", &err);
-    g_assert_no_error(err);
-    t->path = g_build_filename(t->dir, "bsf.ini", NULL);
-    g_assert_true(g_file_set_contents(t->path, scenario_text, -1, &err));
-    t->sc = scenario_load(t->path, NULL, &err);
-    g_assert_no_error(err);
-    t->sw = scenario_world_build(t->sc, NULL, &err);
-    g_assert_no_error(err);
-    t->w = t->sw->world;
-    t->events = g_ptr_array_new_with_free_func(ev_free);
+    test_world_init(&t->tw, "bsf", scenario_text, NULL);
+    test_world_record_events(&t->tw);
     t->resps = g_ptr_array_new_with_free_func(resp_free);
-    t->eobs.obs.event = on_event;
-    t->eobs.t = t;
-    sim_trace_add_observer(t->w->trace, &t->eobs.obs);
     t->guss_lifetime = 300;
 
-    SimNode *hss = sim_world_find_node(t->w, "hss");
-    g_free(hss->kind);
-    hss->kind = g_strdup("hss"); /* what bsf_create checks */
+    SimNode *hss = test_world_node(&t->tw, "hss", "hss"); /* what bsf_create checks */
     t->hn = aka_hn_new(K, OPC, NULL, &err);
     g_assert_no_error(err);
     const DiameterPeerApp zh = {DIAMETER_VENDOR_3GPP, GAA_APP_ZH};
     t->hss_dn = diameter_node_new(hss, "hss.home.net", "home.net", &zh, &(DiameterNodeHandlers){.request = hss_request}, t);
     g_assert_true(diameter_node_listen(t->hss_dn, DIAMETER_PORT, &err));
 
-    t->bsf = sim_world_find_node(t->w, "bsf");
+    t->bsf = sim_world_find_node(t->tw.w, "bsf");
     const SimKeySpec *tables[] = {sim_node_kind_bsf.keys, NULL};
     t->cfg = sim_config_new("node.bsf", tables);
     g_assert_true(sim_config_set(t->cfg, "hss", "hss", &err));
@@ -464,16 +399,16 @@ static T *t_new(const char *nafs)
     g_assert_no_error(err);
     sim_node_kind_bsf.start(t->bsf);
 
-    SimNode *ue = sim_world_find_node(t->w, "ue");
+    SimNode *ue = sim_world_find_node(t->tw.w, "ue");
     t->ue_hn = http_node_new(ue, &(HttpNodeHandlers){.response = ue_response}, t);
     SimAddr bsf_addr;
-    g_assert_true(ims_resolve(t->w, BSF_HOST, &bsf_addr));
+    g_assert_true(ims_resolve(t->tw.w, BSF_HOST, &bsf_addr));
     t->conn = http_node_connect(t->ue_hn, &bsf_addr, 80, NULL, &err);
     g_assert_no_error(err);
     t->usim = aka_usim_new(K, OPC, NULL, &err);
     g_assert_no_error(err);
 
-    SimNode *naf = sim_world_find_node(t->w, "naf");
+    SimNode *naf = sim_world_find_node(t->tw.w, "naf");
     const DiameterPeerApp zn = {DIAMETER_VENDOR_3GPP, GAA_APP_ZN};
     t->naf_dn = diameter_node_new(naf, NAF_HOST, "home.net", &zn, &(DiameterNodeHandlers){.answer = naf_answer}, t);
     diameter_node_connect(t->naf_dn, &bsf_addr, DIAMETER_PORT);
@@ -483,35 +418,22 @@ static T *t_new(const char *nafs)
 
 static guint64 report_u(T *t, const char *key)
 {
-    SimReport *rep = sim_report_new();
-    sim_node_kind_bsf.report(t->bsf, rep);
     g_autofree char *path = g_strdup_printf("nodes/bsf/%s", key);
-    const SimReportItem *it = sim_report_lookup(rep, path);
-    g_assert_nonnull(it);
-    guint64 v = it->u;
-    sim_report_free(rep);
-    return v;
+    return test_node_report_u(&sim_node_kind_bsf, t->bsf, path);
 }
 
 static void t_free(T *t)
 {
-    sim_trace_remove_observer(t->w->trace, &t->eobs.obs);
     diameter_node_free(t->naf_dn);
     http_node_free(t->ue_hn);
     diameter_node_free(t->hss_dn);
-    scenario_world_free(t->sw); /* frees the BSF (node->impl) */
+    test_world_clear(&t->tw); /* frees the BSF (node->impl) */
     sim_config_free(t->cfg);
-    scenario_free(t->sc);
     aka_hn_free(t->hn);
     aka_usim_free(t->usim);
     aka_usim_response_clear(&t->ur);
     gaa_zn_bia_clear(&t->bia);
-    g_ptr_array_free(t->events, TRUE);
     g_ptr_array_free(t->resps, TRUE);
-    g_unlink(t->path);
-    g_rmdir(t->dir);
-    g_free(t->path);
-    g_free(t->dir);
     g_free(t);
 }
 

@@ -20,13 +20,12 @@
  * through the pcapng writer
  * and tshark must dissect Cx as Diameter 3GPP Cx with nothing malformed (skipped without tshark).
  */
-#include "links/pcapng-writer.h"
 #include "links/udp.h"
 #include "nodes/ims/scscf-common.h"
 #include "protocols/aka/aka.h"
 #include "protocols/http/digest.h"
-#include "scenarios/scenario-build.h"
-#include <glib/gstdio.h>
+#include "tests/lib/test-util.h"
+#include "tests/lib/test-world.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
@@ -78,23 +77,7 @@ static const char scenario_text[] =
 /* ---- the world and what it reports ---------------------------------------------------------- */
 
 typedef struct {
-    char *node, *name;
-    GHashTable *attrs; /* key -> value as text */
-} Ev;
-
-typedef struct Net Net;
-typedef struct {
-    SimObserver obs; /* first: the trace hands this pointer back */
-    Net *net;
-} EvObs;
-
-struct Net {
-    char *dir, *path, *pcap_path;
-    Scenario *sc;
-    ScenarioWorld *sw;
-    SimWorld *w;
-    EvObs eobs;
-    GPtrArray *events; /* Ev* */
+    TestWorld tw; /* recording events and capturing packets */
     SipNode *sn;
     DiameterNode *dn;
     osip_message_t *resp;
@@ -102,55 +85,17 @@ struct Net {
     gboolean cx_done;
     CxResult cx_result;
     char *cx_server;
-    FILE *pcap_file;
-    PcapngWriter *pcap;
-};
-
-static void ev_free(gpointer p)
-{
-    Ev *e = p;
-    g_free(e->node);
-    g_free(e->name);
-    g_hash_table_destroy(e->attrs);
-    g_free(e);
-}
-
-static void on_event(SimObserver *self, const SimTraceEvent *ev)
-{
-    Net *n = ((EvObs *)self)->net;
-    Ev *e = g_new0(Ev, 1);
-    e->node = g_strdup(ev->node);
-    e->name = g_strdup(ev->name);
-    e->attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    for (size_t i = 0; i < ev->n_attrs; i++) {
-        const SimAttr *a = &ev->attrs[i];
-        char *v = a->type == SIM_ATTR_STR ? g_strdup(a->s)
-                  : a->type == SIM_ATTR_BOOL ? g_strdup(a->i ? "true" : "false")
-                                             : g_strdup_printf("%" G_GINT64_FORMAT, a->i);
-        g_hash_table_replace(e->attrs, g_strdup(a->key), v);
-    }
-    g_ptr_array_add(n->events, e);
-}
+} Net;
 
 static guint ev_count(Net *n, const char *node, const char *name)
 {
-    guint c = 0;
-    for (guint i = 0; i < n->events->len; i++) {
-        Ev *e = n->events->pdata[i];
-        c += g_str_equal(e->node, node) && g_str_equal(e->name, name);
-    }
-    return c;
+    return test_world_event_count(&n->tw, node, name, NULL, NULL);
 }
 
 /* Attribute KEY of the last event NAME of NODE (NULL if none). */
 static const char *ev_attr(Net *n, const char *node, const char *name, const char *key)
 {
-    for (guint i = n->events->len; i-- > 0;) {
-        Ev *e = n->events->pdata[i];
-        if (g_str_equal(e->node, node) && g_str_equal(e->name, name))
-            return g_hash_table_lookup(e->attrs, key);
-    }
-    return NULL;
+    return test_world_event_last(&n->tw, node, name, key);
 }
 
 /* ---- the P-CSCF stand-in: SIP and Cx on node "pcscf" ----------------------------------------- */
@@ -211,34 +156,19 @@ static void on_cx_answer(DiameterNode *dn, const DiameterMsg *msg, void *req_use
 
 static void run_for(Net *n, SimTime dt)
 {
-    sim_engine_run_until(n->w->engine, sim_world_now(n->w) + dt);
+    test_world_run_for(&n->tw, dt);
 }
 
 static Net *net_new(const char *const *overrides)
 {
     Net *n = g_new0(Net, 1);
     GError *err = NULL;
-    n->dir = g_dir_make_tmp("home-core-XXXXXX", &err);
-    g_assert_no_error(err);
-    n->path = g_build_filename(n->dir, "home-core.ini", NULL);
-    g_assert_true(g_file_set_contents(n->path, scenario_text, -1, &err));
-    n->sc = scenario_load(n->path, overrides, &err);
-    g_assert_no_error(err);
-    n->sw = scenario_world_build(n->sc, NULL, &err);
-    g_assert_no_error(err);
-    n->w = n->sw->world;
-    n->events = g_ptr_array_new_with_free_func(ev_free);
+    test_world_init(&n->tw, "home-core", scenario_text, overrides);
     n->notifies = g_ptr_array_new_with_free_func((GDestroyNotify)sip_message_free);
-    n->eobs.obs.event = on_event;
-    n->eobs.net = n;
-    sim_trace_add_observer(n->w->trace, &n->eobs.obs);
-    n->pcap_path = g_build_filename(n->dir, "trace.pcapng", NULL);
-    n->pcap_file = fopen(n->pcap_path, "wb");
-    g_assert_nonnull(n->pcap_file);
-    n->pcap = pcapng_writer_new(n->pcap_file, "test");
-    sim_trace_add_observer(n->w->trace, pcapng_writer_observer(n->pcap));
+    test_world_record_events(&n->tw);
+    test_world_capture(&n->tw);
 
-    SimNode *p = sim_world_find_node(n->w, "pcscf");
+    SimNode *p = sim_world_find_node(n->tw.w, "pcscf");
     const SipNodeHandlers sh = {.request = on_request, .response = on_response};
     n->sn = sip_node_new(p, &sh, n);
     g_assert_true(sip_node_listen(n->sn, IMS_SIP_PORT, &err));
@@ -246,7 +176,7 @@ static Net *net_new(const char *const *overrides)
     const DiameterNodeHandlers dh = {.answer = on_cx_answer};
     n->dn = diameter_node_new(p, "pcscf.visited.net", "visited.net", &app, &dh, n);
     SimAddr hss;
-    g_assert_true(ims_resolve(n->w, "hss.home.net", &hss));
+    g_assert_true(ims_resolve(n->tw.w, "hss.home.net", &hss));
     diameter_node_connect(n->dn, &hss, DIAMETER_PORT);
     run_for(n, 100 * SIM_MS); /* every Diameter connection open */
     return n;
@@ -254,26 +184,12 @@ static Net *net_new(const char *const *overrides)
 
 static void net_free(Net *n)
 {
-    sim_trace_remove_observer(n->w->trace, &n->eobs.obs);
-    sim_trace_remove_observer(n->w->trace, pcapng_writer_observer(n->pcap));
-    GError *err = NULL;
-    g_assert_true(pcapng_writer_finish(n->pcap, &err));
-    pcapng_writer_free(n->pcap);
-    fclose(n->pcap_file);
     diameter_node_free(n->dn);
     sip_node_free(n->sn);
-    scenario_world_free(n->sw);
-    scenario_free(n->sc);
-    g_ptr_array_free(n->events, TRUE);
+    test_world_clear(&n->tw);
     g_ptr_array_free(n->notifies, TRUE);
     sip_message_free(n->resp);
     g_free(n->cx_server);
-    g_unlink(n->pcap_path);
-    g_unlink(n->path);
-    g_rmdir(n->dir);
-    g_free(n->pcap_path);
-    g_free(n->path);
-    g_free(n->dir);
     g_free(n);
 }
 
@@ -282,7 +198,7 @@ static const osip_message_t *send_wait(Net *n, osip_message_t *req, const char *
 {
     g_autofree char *uri = g_strdup_printf("sip:%s", host);
     SipPeer peer;
-    g_assert_true(cscf_peer_for_uri(n->w, uri, &peer));
+    g_assert_true(cscf_peer_for_uri(n->tw.w, uri, &peer));
     g_clear_pointer(&n->resp, sip_message_free);
     GError *err = NULL;
     g_assert_nonnull(sip_node_send_request(n->sn, req, &peer, &err));
@@ -309,7 +225,7 @@ static void lir(Net *n, const char *impu)
 {
     CxLir l = {0};
     l.public_identity = g_strdup(impu);
-    cscf_cx_request_common(n->dn, sim_world_find_node(n->w, "hss"), &l.common);
+    cscf_cx_request_common(n->dn, sim_world_find_node(n->tw.w, "hss"), &l.common);
     GError *err = NULL;
     GBytes *b = cx_lir_build(&l, &err);
     g_assert_no_error(err);
@@ -323,7 +239,7 @@ static void uar(Net *n, const char *impi, const char *impu)
     u.user_name = g_strdup(impi);
     u.public_identity = g_strdup(impu);
     u.visited_network_id = g_strdup("visited.net");
-    cscf_cx_request_common(n->dn, sim_world_find_node(n->w, "hss"), &u.common);
+    cscf_cx_request_common(n->dn, sim_world_find_node(n->tw.w, "hss"), &u.common);
     GError *err = NULL;
     GBytes *b = cx_uar_build(&u, &err);
     g_assert_no_error(err);
@@ -354,24 +270,18 @@ typedef struct {
     AkaResult result;
 } Ue;
 
-static void hex(const char *text, uint8_t *out, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        out[i] = (uint8_t)g_ascii_strtoull((char[]){text[2 * i], text[2 * i + 1], 0}, NULL, 16);
-}
-
 static Ue *ue_new(const char *impi, const char *impu, const char *k, const char *opc, const char *op)
 {
     Ue *u = g_new0(Ue, 1);
     u->impi = impi;
     u->impu = impu;
-    hex(k, u->k, 16);
+    test_unhex(k, u->k, 16);
     if (op) {
         uint8_t opb[16];
-        hex(op, opb, 16);
+        test_unhex(op, opb, 16);
         g_assert_true(milenage_compute_opc(u->k, opb, u->opc, NULL));
     } else {
-        hex(opc, u->opc, 16);
+        test_unhex(opc, u->opc, 16);
     }
     u->usim = aka_usim_new(u->k, u->opc, NULL, NULL);
     u->call_id = g_strdup_printf("%s-reg@pcscf.visited.net", impi);
@@ -725,7 +635,7 @@ static void test_register(void)
     SimConfig *args = sim_config_new("action.nd", tables);
     g_assert_true(sim_config_set(args, "impu", "sip:alice.work@home.net", NULL));
     g_assert_null(sim_config_finish(args));
-    act->run(sim_world_find_node(n->w, "scscf"), "nd", args);
+    act->run(sim_world_find_node(n->tw.w, "scscf"), "nd", args);
     run_for(n, 200 * SIM_MS);
     sim_config_free(args);
     g_assert_cmpuint(ev_count(n, "scscf", "network-deregistered"), ==, 1);
@@ -747,7 +657,7 @@ static void test_register(void)
 
     /* the report */
     SimReport *rep = sim_report_new();
-    scenario_world_report(n->sw, rep);
+    scenario_world_report(n->tw.sw, rep);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/scscf/registrations")->u, ==, 1);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/scscf/reregistrations")->u, ==, 1);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/scscf/network_deregistrations")->u, ==, 1);
@@ -802,7 +712,7 @@ static void test_rejections(void)
 
     /* a UAR without Visited-Network-Identifier: the HSS's RFC 6733 §7.2 answer, 5005 */
     CxCommon c;
-    cscf_cx_request_common(n->dn, sim_world_find_node(n->w, "hss"), &c);
+    cscf_cx_request_common(n->dn, sim_world_find_node(n->tw.w, "hss"), &c);
     g_autoptr(DiameterBuilder) b = diameter_builder_new(DIAMETER_FLAG_REQUEST | DIAMETER_FLAG_PROXIABLE,
                                                         CX_CMD_USER_AUTHORIZATION, DIAMETER_APP_CX, c.hop_by_hop,
                                                         c.end_to_end);
@@ -886,7 +796,7 @@ static void test_deregister_expiry(void)
     assert_cx(n, DIAMETER_VENDOR_3GPP, DIAMETER_UNREGISTERED_SERVICE, SCSCF_URI);
 
     ue_register_full(n, u, 3600); /* granted 600 s */
-    SimTime registered_at = sim_world_now(n->w);
+    SimTime registered_at = sim_world_now(n->tw.w);
     /* a subscription, then its unsubscription: a final NOTIFY, the registration still active */
     const osip_message_t *s = subscribe(n, "sip:alice.work@home.net", 600, NULL, "sub-u@pcscf.visited.net", 1);
     g_assert_cmpint(s->status_code, ==, 200);
@@ -905,11 +815,11 @@ static void test_deregister_expiry(void)
     /* a subscription that sees the expiry */
     g_assert_cmpint(subscribe(n, "sip:alice@home.net", 3000, NULL, "sub-e@pcscf.visited.net", 1)->status_code, ==, 200);
     g_assert_cmpuint(n->notifies->len, ==, 3);
-    run_for(n, 599 * SIM_S - (sim_world_now(n->w) - registered_at));
+    run_for(n, 599 * SIM_S - (sim_world_now(n->tw.w) - registered_at));
     g_assert_cmpuint(ev_count(n, "scscf", "registration-expired"), ==, 0);
     lir(n, "sip:alice@home.net");
     assert_cx(n, 0, DIAMETER_SUCCESS, SCSCF_URI);
-    run_for(n, registered_at + 601 * SIM_S - sim_world_now(n->w));
+    run_for(n, registered_at + 601 * SIM_S - sim_world_now(n->tw.w));
     g_assert_cmpuint(ev_count(n, "scscf", "registration-expired"), ==, 1);
     g_assert_cmpstr(ev_attr(n, "hss", "hss-registration", "assignment_type"), ==, "4");
     g_assert_cmpuint(n->notifies->len, ==, 4);
@@ -1014,7 +924,7 @@ static void test_malformed(void)
     g_assert_cmpuint(ev_count(n, "icscf", "bad-request"), ==, 1);
 
     /* garbage datagrams: dropped by the SIP layer (RFC 3261 §18.3) and counted, nothing else */
-    SimNode *p = sim_world_find_node(n->w, "pcscf");
+    SimNode *p = sim_world_find_node(n->tw.w, "pcscf");
     UdpSocket *sock = udp_socket_new(net_stack_of(p), NULL, NULL);
     g_assert_true(udp_socket_bind(sock, NULL, 7000, NULL));
     const char *junk[] = {"REGISTER sip:home.net SIP/2.0\r\n\r\n", "\x01\x02\x03", "SIP/2.0 200 OK\r\nVia: x\r\n\r\n"};
@@ -1022,7 +932,7 @@ static void test_malformed(void)
     for (size_t t = 0; t < G_N_ELEMENTS(targets); t++)
         for (size_t j = 0; j < G_N_ELEMENTS(junk); j++) {
             SimAddr a;
-            g_assert_true(ims_resolve(n->w, targets[t], &a));
+            g_assert_true(ims_resolve(n->tw.w, targets[t], &a));
             g_assert_true(udp_socket_sendto(sock, junk[j], strlen(junk[j]), &a, 5060, NULL));
         }
     run_for(n, 100 * SIM_MS);
@@ -1035,32 +945,12 @@ static void test_malformed(void)
 
 /* ---- tshark on the capture ------------------------------------------------------------------- */
 
-static char *tshark(const char *const *args)
-{
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, "tshark");
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add(argv, (gpointer)*a);
-    g_ptr_array_add(argv, NULL);
-    char *out = NULL, *err = NULL;
-    int status = 0;
-    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
-                               NULL);
-    g_ptr_array_free(argv, TRUE);
-    if (!ok || !g_spawn_check_wait_status(status, NULL))
-        g_error("tshark failed: %s", err ? err : "?");
-    g_free(err);
-    return out;
-}
-
 static void test_tshark(void)
 {
-    char *prog = g_find_program_in_path("tshark");
-    if (!prog) {
+    if (!test_have_tshark()) {
         g_test_skip("tshark not installed");
         return;
     }
-    g_free(prog);
     Net *n = net_new(NULL);
     Ue *u = alice();
     ue_register_full(n, u, 600);
@@ -1075,15 +965,13 @@ static void test_tshark(void)
     g_assert_cmpint(ue_register(n, b, &(Cred){.nonce = b->nonce, .auts = auts64}, 600)->status_code, ==, 401);
     g_assert_cmpint(ue_register(n, u, &(Cred){.integrity = "yes"}, 0)->status_code, ==, 200);
     lir(n, "sip:alice@home.net");
-    g_autofree char *path = g_strdup(n->pcap_path);
+    g_autofree char *path = g_strdup(n->tw.pcap_path);
     /* every block on disk before tshark reads it (net_free() removes the file) */
-    GError *err = NULL;
-    g_assert_true(pcapng_writer_finish(n->pcap, &err));
-    fflush(n->pcap_file);
+    test_world_capture_flush(&n->tw);
 
     const char *cmds[] = {"-r", path, "-Y", "diameter.applicationId == 16777216", "-T", "fields", "-E", "occurrence=f",
                           "-e", "diameter.cmd.code", NULL};
-    g_autofree char *codes = tshark(cmds);
+    g_autofree char *codes = test_run_tshark(cmds);
     g_auto(GStrv) lines = g_strsplit(codes, "\n", -1);
     gboolean seen[4] = {FALSE};
     guint cx = 0;
@@ -1098,14 +986,14 @@ static void test_tshark(void)
     g_assert_cmpuint(cx, >=, 14);
     const char *avps[] = {"-r", path, "-Y", "diameter.cmd.code == 301 && diameter.flags.request == 0", "-T", "fields",
                           "-e", "diameter.Cx-User-Data", "-e", "diameter.Server-Name", NULL};
-    g_autofree char *user_data = tshark(avps);
+    g_autofree char *user_data = test_run_tshark(avps);
     g_assert_true(strstr(user_data, "IMSSubscription") || strstr(user_data, "3c494d53")); /* text or hex */
     const char *reginfo[] = {"-r", path, "-Y", "sip.Method == \"NOTIFY\"", "-T", "fields", "-e", "sip.Event", NULL};
-    g_autofree char *ev = tshark(reginfo);
+    g_autofree char *ev = test_run_tshark(reginfo);
     g_assert_true(strstr(ev, "reg") != NULL);
     const char *health[] = {"-r", path, "-Y", "_ws.malformed || _ws.expert.severity >= error", "-T", "fields", "-e",
                             "frame.number", "-e", "_ws.expert.message", NULL};
-    g_autofree char *bad = tshark(health);
+    g_autofree char *bad = test_run_tshark(health);
     if (*bad)
         g_error("tshark reports problems (frame, message):\n%s", bad);
     ue_free(u);

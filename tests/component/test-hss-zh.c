@@ -14,14 +14,13 @@
  * report counts Zh MARs; tshark dissects the capture as Diameter 3GPP Zh with nothing malformed
  * (skipped without tshark).
  */
-#include "links/pcapng-writer.h"
 #include "nodes/ims/diameter-node.h"
 #include "nodes/ims/ims-common.h"
 #include "protocols/aka/aka.h"
 #include "protocols/diameter/gaa.h"
 #include "protocols/gba/gba-guss.h"
-#include "scenarios/scenario-build.h"
-#include <glib/gstdio.h>
+#include "tests/lib/test-util.h"
+#include "tests/lib/test-world.h"
 #include <string.h>
 
 static const char scenario_text[] =
@@ -60,16 +59,11 @@ static const uint8_t ALICE_OPC[16] = {0xcd, 0x63, 0xcb, 0x71, 0x95, 0x4a, 0x9f, 
                                       0x48, 0xa5, 0x99, 0x4e, 0x37, 0xa0, 0x2b, 0xaf};
 
 typedef struct {
-    char *dir, *path, *pcap_path;
-    Scenario *sc;
-    ScenarioWorld *sw;
-    SimWorld *w;
+    TestWorld tw; /* capturing packets */
     DiameterNode *zh, *cx; /* the BSF's Zh client, a Cx client on the same host */
     gboolean done;
     gboolean got_null; /* the answer handler ran with no message */
     GBytes *answer;    /* the last answer's bytes */
-    FILE *pcap_file;
-    PcapngWriter *pcap;
 } Net;
 
 static void on_answer(DiameterNode *dn, const DiameterMsg *msg, void *req_user, void *user)
@@ -85,36 +79,23 @@ static void on_answer(DiameterNode *dn, const DiameterMsg *msg, void *req_user, 
 
 static void run_for(Net *n, SimTime dt)
 {
-    sim_engine_run_until(n->w->engine, sim_world_now(n->w) + dt);
+    test_world_run_for(&n->tw, dt);
 }
 
 static Net *net_new(void)
 {
     Net *n = g_new0(Net, 1);
-    GError *err = NULL;
-    n->dir = g_dir_make_tmp("hss-zh-XXXXXX", &err);
-    g_assert_no_error(err);
-    n->path = g_build_filename(n->dir, "hss-zh.ini", NULL);
-    g_assert_true(g_file_set_contents(n->path, scenario_text, -1, &err));
-    n->sc = scenario_load(n->path, NULL, &err);
-    g_assert_no_error(err);
-    n->sw = scenario_world_build(n->sc, NULL, &err);
-    g_assert_no_error(err);
-    n->w = n->sw->world;
-    n->pcap_path = g_build_filename(n->dir, "trace.pcapng", NULL);
-    n->pcap_file = fopen(n->pcap_path, "wb");
-    g_assert_nonnull(n->pcap_file);
-    n->pcap = pcapng_writer_new(n->pcap_file, "test");
-    sim_trace_add_observer(n->w->trace, pcapng_writer_observer(n->pcap));
+    test_world_init(&n->tw, "hss-zh", scenario_text, NULL);
+    test_world_capture(&n->tw);
 
-    SimNode *bsf = sim_world_find_node(n->w, "bsf");
+    SimNode *bsf = test_world_node(&n->tw, "bsf", NULL);
     const DiameterNodeHandlers dh = {.answer = on_answer};
     const DiameterPeerApp zh = {DIAMETER_VENDOR_3GPP, GAA_APP_ZH};
     const DiameterPeerApp cx = {DIAMETER_VENDOR_3GPP, IMS_CX_APP_ID};
     n->zh = diameter_node_new_multi(bsf, "bsf.home.net", "home.net", &zh, 1, &dh, n);
     n->cx = diameter_node_new(bsf, "cx.home.net", "home.net", &cx, &dh, n);
     SimAddr hss;
-    g_assert_true(ims_resolve(n->w, "hss.home.net", &hss));
+    g_assert_true(ims_resolve(n->tw.w, "hss.home.net", &hss));
     diameter_node_connect(n->zh, &hss, DIAMETER_PORT);
     diameter_node_connect(n->cx, &hss, DIAMETER_PORT);
     run_for(n, 100 * SIM_MS); /* both connections open */
@@ -123,22 +104,10 @@ static Net *net_new(void)
 
 static void net_free(Net *n)
 {
-    sim_trace_remove_observer(n->w->trace, pcapng_writer_observer(n->pcap));
-    GError *err = NULL;
-    g_assert_true(pcapng_writer_finish(n->pcap, &err));
-    pcapng_writer_free(n->pcap);
-    fclose(n->pcap_file);
     diameter_node_free(n->zh);
     diameter_node_free(n->cx);
-    scenario_world_free(n->sw);
-    scenario_free(n->sc);
+    test_world_clear(&n->tw);
     g_clear_pointer(&n->answer, g_bytes_unref);
-    g_unlink(n->pcap_path);
-    g_unlink(n->path);
-    g_rmdir(n->dir);
-    g_free(n->pcap_path);
-    g_free(n->path);
-    g_free(n->dir);
     g_free(n);
 }
 
@@ -288,7 +257,7 @@ static void test_vector_and_guss(void)
     gaa_zh_maa_clear(&a);
 
     SimReport *rep = sim_report_new();
-    scenario_world_report(n->sw, rep);
+    scenario_world_report(n->tw.sw, rep);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/hss/zh_mar")->u, ==, 3);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/hss/mar")->u, ==, 1);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/hss/vectors")->u, ==, 4);
@@ -335,7 +304,7 @@ static void test_resync(void)
     gaa_zh_maa_clear(&a);
 
     SimReport *rep = sim_report_new();
-    scenario_world_report(n->sw, rep);
+    scenario_world_report(n->tw.sw, rep);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/hss/resyncs")->u, ==, 1);
     g_assert_cmpuint(sim_report_lookup(rep, "nodes/hss/resync_failures")->u, ==, 1);
     sim_report_free(rep);
@@ -403,28 +372,9 @@ static void test_errors(void)
 
 /* ---- tshark on the capture ------------------------------------------------------------------- */
 
-static char *tshark(const char *const *args)
-{
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, "tshark");
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add(argv, (gpointer)*a);
-    g_ptr_array_add(argv, NULL);
-    char *out = NULL, *err = NULL;
-    int status = 0;
-    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
-                               NULL);
-    g_ptr_array_free(argv, TRUE);
-    if (!ok || !g_spawn_check_wait_status(status, NULL))
-        g_error("tshark failed: %s", err ? err : "?");
-    g_free(err);
-    return out;
-}
-
 static void test_tshark(void)
 {
-    g_autofree char *prog = g_find_program_in_path("tshark");
-    if (!prog) {
+    if (!test_have_tshark()) {
         g_test_skip("tshark not installed");
         return;
     }
@@ -434,13 +384,11 @@ static void test_tshark(void)
     gaa_zh_maa_clear(&a);
     zh_mar(n, "mallory@home.net", NULL, NULL, &a);
     gaa_zh_maa_clear(&a);
-    GError *err = NULL;
-    g_assert_true(pcapng_writer_finish(n->pcap, &err));
-    fflush(n->pcap_file);
-    const char *zh[] = {"-r", n->pcap_path, "-Y", "diameter.applicationId == 16777221", "-T", "fields", "-e",
+    test_world_capture_flush(&n->tw);
+    const char *zh[] = {"-r", n->tw.pcap_path, "-Y", "diameter.applicationId == 16777221", "-T", "fields", "-e",
                         "diameter.cmd.code", "-e", "diameter.flags.request", "-e", "diameter.Experimental-Result-Code",
                         NULL};
-    g_autofree char *lines = tshark(zh);
+    g_autofree char *lines = test_run_tshark(zh);
     /* one line per interface the packet crossed: compare the set of distinct lines */
     g_auto(GStrv) split = g_strsplit(lines, "\n", -1);
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -451,14 +399,14 @@ static void test_tshark(void)
     g_assert_true(g_hash_table_contains(seen, "303\t1\t"));     /* MAR */
     g_assert_true(g_hash_table_contains(seen, "303\t0\t"));     /* MAA, success */
     g_assert_true(g_hash_table_contains(seen, "303\t0\t5401")); /* MAA, identity unknown */
-    const char *guss[] = {"-r", n->pcap_path, "-Y", "diameter.GBA-UserSecSettings", "-T", "fields", "-e",
+    const char *guss[] = {"-r", n->tw.pcap_path, "-Y", "diameter.GBA-UserSecSettings", "-T", "fields", "-e",
                           "diameter.User-Name", NULL};
-    g_autofree char *users = tshark(guss);
+    g_autofree char *users = test_run_tshark(guss);
     g_assert_true(g_str_has_prefix(users, "alice@home.net\n")); /* the success answer only */
     g_assert_null(strstr(users, "mallory"));
-    const char *health[] = {"-r", n->pcap_path, "-Y", "_ws.malformed || _ws.expert.severity >= error", "-T", "fields",
+    const char *health[] = {"-r", n->tw.pcap_path, "-Y", "_ws.malformed || _ws.expert.severity >= error", "-T", "fields",
                             "-e", "frame.number", "-e", "_ws.expert.message", NULL};
-    g_autofree char *bad = tshark(health);
+    g_autofree char *bad = test_run_tshark(health);
     if (*bad)
         g_error("tshark reports problems (frame, message):\n%s", bad);
     net_free(n);

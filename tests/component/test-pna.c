@@ -18,8 +18,7 @@
 #include "nodes/ims/ims-common.h"
 #include "nodes/ims/sip-node.h"
 #include "protocols/pidf/pidf.h"
-#include "scenarios/scenario-build.h"
-#include <glib/gstdio.h>
+#include "tests/lib/test-world.h"
 #include <string.h>
 
 static const char scenario_text[] =
@@ -58,73 +57,21 @@ static const char scenario_text[] =
     "[action.call-down-again]\nat = 17s\nnode = msc\ndo = network-event\nimpu = sip:alice@home.net\ncall = idle\n";
 
 typedef struct {
-    char *node, *name;
-    GHashTable *attrs;
-} Ev;
-
-typedef struct Net Net;
-typedef struct {
-    SimObserver obs;
-    Net *net;
-} EvObs;
-
-struct Net {
-    char *dir, *path;
-    Scenario *sc;
-    ScenarioWorld *sw;
-    SimWorld *w;
-    EvObs eobs;
-    GPtrArray *events;   /* Ev* */
+    TestWorld tw;
     SipNode *sn;         /* the fake PS / S-CSCF on node "ps" */
     GPtrArray *publishes; /* osip_message_t* */
     guint subscribes;
     guint notify_cseq;
-};
-
-static void ev_free(gpointer p)
-{
-    Ev *e = p;
-    g_free(e->node);
-    g_free(e->name);
-    g_hash_table_destroy(e->attrs);
-    g_free(e);
-}
-
-static void on_event(SimObserver *self, const SimTraceEvent *ev)
-{
-    Net *n = ((EvObs *)self)->net;
-    Ev *e = g_new0(Ev, 1);
-    e->node = g_strdup(ev->node);
-    e->name = g_strdup(ev->name);
-    e->attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    for (size_t i = 0; i < ev->n_attrs; i++) {
-        const SimAttr *a = &ev->attrs[i];
-        char *v = a->type == SIM_ATTR_STR ? g_strdup(a->s)
-                  : a->type == SIM_ATTR_BOOL ? g_strdup(a->i ? "true" : "false")
-                                             : g_strdup_printf("%" G_GINT64_FORMAT, a->i);
-        g_hash_table_replace(e->attrs, g_strdup(a->key), v);
-    }
-    g_ptr_array_add(n->events, e);
-}
+} Net;
 
 static guint ev_count(Net *n, const char *node, const char *name)
 {
-    guint c = 0;
-    for (guint i = 0; i < n->events->len; i++) {
-        Ev *e = n->events->pdata[i];
-        c += g_str_equal(e->node, node) && g_str_equal(e->name, name);
-    }
-    return c;
+    return test_world_event_count(&n->tw, node, name, NULL, NULL);
 }
 
 static const char *ev_attr(Net *n, const char *node, const char *name, const char *key)
 {
-    for (guint i = n->events->len; i-- > 0;) {
-        Ev *e = n->events->pdata[i];
-        if (g_str_equal(e->node, node) && g_str_equal(e->name, name))
-            return g_hash_table_lookup(e->attrs, key);
-    }
-    return NULL;
+    return test_world_event_last(&n->tw, node, name, key);
 }
 
 /* ---- the fake PS / S-CSCF ------------------------------------------------------------------- */
@@ -180,7 +127,7 @@ static void send_reg_notify(Net *n, const osip_message_t *req, const char *tag)
     g_assert_true(sip_message_set_body(m, "application/reginfo+xml", body, strlen(body), &err));
     SimAddr addr;
     uint16_t port;
-    g_assert_true(ims_resolve_uri(n->w, target, &addr, &port));
+    g_assert_true(ims_resolve_uri(n->tw.w, target, &addr, &port));
     SipPeer peer;
     sip_peer_udp(&peer, &addr, port, IMS_SIP_PORT);
     g_assert_nonnull(sip_node_send_request(n->sn, m, &peer, &err));
@@ -227,44 +174,26 @@ static Net *net_new(void)
 {
     Net *n = g_new0(Net, 1);
     GError *err = NULL;
-    n->dir = g_dir_make_tmp("pna-XXXXXX", &err);
-    g_assert_no_error(err);
-    n->path = g_build_filename(n->dir, "pna.ini", NULL);
-    g_assert_true(g_file_set_contents(n->path, scenario_text, -1, &err));
-    n->sc = scenario_load(n->path, NULL, &err);
-    g_assert_no_error(err);
-    n->sw = scenario_world_build(n->sc, NULL, &err);
-    g_assert_no_error(err);
-    n->w = n->sw->world;
-    n->events = g_ptr_array_new_with_free_func(ev_free);
+    test_world_init(&n->tw, "pna", scenario_text, NULL);
+    test_world_record_events(&n->tw);
     n->publishes = g_ptr_array_new_with_free_func((GDestroyNotify)sip_message_free);
-    n->eobs.obs.event = on_event;
-    n->eobs.net = n;
-    sim_trace_add_observer(n->w->trace, &n->eobs.obs);
     const SipNodeHandlers sh = {.request = on_request, .response = on_response};
-    n->sn = sip_node_new(sim_world_find_node(n->w, "ps"), &sh, n);
+    n->sn = sip_node_new(sim_world_find_node(n->tw.w, "ps"), &sh, n);
     g_assert_true(sip_node_listen(n->sn, IMS_SIP_PORT, &err));
     return n;
 }
 
 static void net_free(Net *n)
 {
-    sim_trace_remove_observer(n->w->trace, &n->eobs.obs);
     sip_node_free(n->sn);
-    scenario_world_free(n->sw);
-    scenario_free(n->sc);
-    g_ptr_array_free(n->events, TRUE);
+    test_world_clear(&n->tw);
     g_ptr_array_free(n->publishes, TRUE);
-    g_unlink(n->path);
-    g_rmdir(n->dir);
-    g_free(n->path);
-    g_free(n->dir);
     g_free(n);
 }
 
 static void run_until(Net *n, SimTime t)
 {
-    sim_engine_run_until(n->w->engine, t);
+    test_world_run_until(&n->tw, t);
 }
 
 static PidfDoc *last_body(Net *n, const char *request_uri, const osip_message_t **msg_out)
@@ -404,7 +333,7 @@ static void test_agents(void)
     g_assert_cmpstr(ev_attr(n, "pna", "agent-publish-result", "status"), ==, "200");
 
     SimReport *r = sim_report_new();
-    scenario_world_report(n->sw, r);
+    scenario_world_report(n->tw.sw, r);
     g_assert_cmpuint(report_u(r, "nodes/pna/reports_accepted"), ==, 4);
     g_assert_cmpuint(report_u(r, "nodes/pna/rejected_untrusted"), ==, 1);
     g_assert_cmpuint(report_u(r, "nodes/pna/publishes"), ==, 4);
@@ -423,9 +352,9 @@ static void test_agents(void)
 static void test_malformed(void)
 {
     Net *n = net_new();
-    UdpSocket *s = udp_socket_new(net_stack_of(sim_world_find_node(n->w, "msc")), NULL, NULL);
+    UdpSocket *s = udp_socket_new(net_stack_of(sim_world_find_node(n->tw.w, "msc")), NULL, NULL);
     SimAddr pna;
-    g_assert_true(ims_node_address(sim_world_find_node(n->w, "pna"), &pna));
+    g_assert_true(ims_node_address(sim_world_find_node(n->tw.w, "pna"), &pna));
     GError *err = NULL;
     g_assert_true(udp_socket_sendto(s, "PNET\x01\x01\x01", 7, &pna, 7460, &err));
     /* a well-formed report with the GMLC's role from the MSC's address */

@@ -14,8 +14,7 @@
  */
 #include "nodes/ims/ims-common.h"
 #include "nodes/ims/sip-ua.h"
-#include "scenarios/scenario-build.h"
-#include <glib/gstdio.h>
+#include "tests/lib/test-world.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,16 +29,7 @@ static const char scenario_text[] =
 #define ESC_CONTACT "sip:esc@10.0.0.2:5060"
 
 typedef struct {
-    SimObserver obs;
-    GPtrArray *names; /* "node:event" */
-} Events;
-
-typedef struct {
-    char *dir, *path;
-    Scenario *sc;
-    ScenarioWorld *sw;
-    SimWorld *w;
-    Events ev;
+    TestWorld tw; /* recording events */
     /* the UA side */
     SipNode *ue;
     SipUa *ua;
@@ -67,18 +57,10 @@ typedef struct {
     int notify_answer;
 } Net;
 
-static void on_event(SimObserver *self, const SimTraceEvent *ev)
-{
-    Events *e = (Events *)self;
-    g_ptr_array_add(e->names, g_strdup_printf("%s:%s", ev->node, ev->name));
-}
-
+/* How many events NAME the UA's node "ue" raised. */
 static guint ev_count(Net *n, const char *name)
 {
-    guint c = 0;
-    for (guint i = 0; i < n->ev.names->len; i++)
-        c += g_str_equal(n->ev.names->pdata[i], name);
-    return c;
+    return test_world_event_count(&n->tw, "ue", name, NULL, NULL);
 }
 
 /* ---- the UA's node ---- */
@@ -231,7 +213,7 @@ static void esc_subscribe(Net *n, SipTxn *txn, const osip_message_t *req)
     if (n->notify_first) {
         esc_send_notify(n, "active;expires=600");
         n->held = txn;
-        sim_engine_schedule_in(n->w->engine, 50 * SIM_MS, held_answer, n);
+        sim_engine_schedule_in(n->tw.w->engine, 50 * SIM_MS, held_answer, n);
         return;
     }
     esc_answer_subscribe(n, txn);
@@ -287,35 +269,25 @@ static void esc_response(SipNode *sn, SipTxn *txn, const osip_message_t *resp, v
 
 static void run_for(Net *n, SimTime dt)
 {
-    sim_engine_run_until(n->w->engine, sim_world_now(n->w) + dt);
+    test_world_run_for(&n->tw, dt);
 }
 
 static Net *net_new(void)
 {
     Net *n = g_new0(Net, 1);
     GError *err = NULL;
-    n->dir = g_dir_make_tmp("sip-ua-XXXXXX", &err);
-    g_assert_no_error(err);
-    n->path = g_build_filename(n->dir, "sip-ua.ini", NULL);
-    g_assert_true(g_file_set_contents(n->path, scenario_text, -1, &err));
-    n->sc = scenario_load(n->path, NULL, &err);
-    g_assert_no_error(err);
-    n->sw = scenario_world_build(n->sc, NULL, &err);
-    g_assert_no_error(err);
-    n->w = n->sw->world;
-    n->ev.names = g_ptr_array_new_with_free_func(g_free);
-    n->ev.obs.event = on_event;
-    sim_trace_add_observer(n->w->trace, &n->ev.obs);
+    test_world_init(&n->tw, "sip-ua", scenario_text, NULL);
+    test_world_record_events(&n->tw);
     n->results = g_array_new(FALSE, FALSE, sizeof(int));
     n->subscribes = g_ptr_array_new_with_free_func((GDestroyNotify)sip_message_free);
     n->publishes = g_ptr_array_new_with_free_func((GDestroyNotify)sip_message_free);
     n->sub_status = 200;
 
     const SipNodeHandlers uh = {.request = ue_request, .response = ue_response, .failure = ue_failure};
-    n->ue = sip_node_new(sim_world_find_node(n->w, "ue"), &uh, n);
+    n->ue = sip_node_new(sim_world_find_node(n->tw.w, "ue"), &uh, n);
     g_assert_true(sip_node_listen(n->ue, IMS_SIP_PORT, &err));
     const SipNodeHandlers eh = {.request = esc_request, .response = esc_response};
-    n->esc = sip_node_new(sim_world_find_node(n->w, "esc"), &eh, n);
+    n->esc = sip_node_new(sim_world_find_node(n->tw.w, "esc"), &eh, n);
     g_assert_true(sip_node_listen(n->esc, IMS_SIP_PORT, &err));
 
     SimAddr esc;
@@ -335,13 +307,10 @@ static Net *net_new(void)
 
 static void net_free(Net *n)
 {
-    sim_trace_remove_observer(n->w->trace, &n->ev.obs);
     sip_ua_free(n->ua);
     sip_node_free(n->ue);
     sip_node_free(n->esc);
-    scenario_world_free(n->sw);
-    scenario_free(n->sc);
-    g_ptr_array_free(n->ev.names, TRUE);
+    test_world_clear(&n->tw);
     g_ptr_array_free(n->subscribes, TRUE);
     g_ptr_array_free(n->publishes, TRUE);
     g_array_free(n->results, TRUE);
@@ -351,10 +320,6 @@ static void net_free(Net *n)
     g_free(n->d_sub_tag);
     g_free(n->d_my_tag);
     g_free(n->d_contact);
-    g_unlink(n->path);
-    g_rmdir(n->dir);
-    g_free(n->path);
-    g_free(n->dir);
     g_free(n);
 }
 
@@ -433,7 +398,7 @@ static void test_subscribe_notify(void)
     g_autofree char *u = ruri(s);
     g_assert_cmpstr(u, ==, TARGET);
     g_assert_cmpint(sip_sub_state(sub), ==, SIP_SUB_PENDING); /* 2xx, no NOTIFY yet */
-    g_assert_cmpuint(ev_count(n, "ue:sub-sent"), ==, 1);
+    g_assert_cmpuint(ev_count(n, "sub-sent"), ==, 1);
 
     esc_send_notify(n, "active;expires=599");
     run_for(n, 100 * SIM_MS);
@@ -442,7 +407,7 @@ static void test_subscribe_notify(void)
     g_assert_cmpstr(n->last_substate, ==, "active");
     g_assert_cmpint(sip_sub_state(sub), ==, SIP_SUB_ACTIVE);
     g_assert_cmpuint(sip_sub_notifies(sub), ==, 1);
-    g_assert_cmpuint(ev_count(n, "ue:sub-notify"), ==, 1);
+    g_assert_cmpuint(ev_count(n, "sub-notify"), ==, 1);
 
     esc_send_notify(n, "pending");
     run_for(n, 100 * SIM_MS);
@@ -453,7 +418,7 @@ static void test_subscribe_notify(void)
     g_assert_cmpint(n->notify_answer, ==, 200);
     g_assert_cmpuint(n->ended, ==, 1);
     g_assert_cmpstr(n->ended_reason, ==, "noresource");
-    g_assert_cmpuint(ev_count(n, "ue:sub-ended"), ==, 1);
+    g_assert_cmpuint(ev_count(n, "sub-ended"), ==, 1);
 
     /* the dialog is gone: the node answers 481 (RFC 6665 §4.1.3) */
     esc_send_notify(n, "active");
@@ -627,7 +592,7 @@ static void test_publish(void)
     g_assert_cmpstr(body_of(p), ==, DOC1);
     g_assert_cmpint(last_result(n), ==, 200);
     g_assert_cmpstr(sip_pub_etag(pub), ==, "e1");
-    g_assert_cmpuint(ev_count(n, "ue:pub-result"), ==, 1);
+    g_assert_cmpuint(ev_count(n, "pub-result"), ==, 1);
 
     /* modify (RFC 3903 §4.4) */
     sip_pub_publish(pub, "application/pidf+xml", DOC2, strlen(DOC2));

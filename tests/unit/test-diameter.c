@@ -12,21 +12,11 @@
  * - framing of split and merged streams.
  */
 #include "protocols/diameter/cx.h"
+#include "tests/lib/test-util.h"
 #include <string.h>
 
 /* ---- fixtures ------------------------------------------------------------------------------- */
 
-static const uint8_t RAND_AUTN[32] = {0x23, 0x55, 0x3c, 0xbe, 0x96, 0x37, 0xa8, 0x9d, 0x21, 0x8a, 0xe6,
-                                      0x4d, 0xae, 0x47, 0xbf, 0x35, 0x55, 0x5d, 0x4e, 0x6b, 0x0f, 0xa8,
-                                      0x80, 0x00, 0x1b, 0x6f, 0x8d, 0x0e, 0x50, 0x4c, 0x7a, 0x21};
-static const uint8_t XRES[8] = {0xa5, 0x42, 0x11, 0xd5, 0xe3, 0xba, 0x50, 0xbf};
-static const uint8_t CK[16] = {0xb4, 0x0b, 0xa9, 0xa3, 0xc5, 0x8b, 0x2a, 0x05,
-                               0xbb, 0xf0, 0xd9, 0x87, 0xb2, 0x1b, 0xf8, 0xcb};
-static const uint8_t IK[16] = {0xf7, 0x69, 0xbc, 0xd7, 0x51, 0x04, 0x46, 0x04,
-                               0x12, 0x76, 0x72, 0x71, 0x1c, 0x6d, 0x34, 0x41};
-static const uint8_t RAND_AUTS[30] = {0x23, 0x55, 0x3c, 0xbe, 0x96, 0x37, 0xa8, 0x9d, 0x21, 0x8a,
-                                      0xe6, 0x4d, 0xae, 0x47, 0xbf, 0x35, 0x01, 0x02, 0x03, 0x04,
-                                      0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
 static const char USER_DATA[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><IMSSubscription><PrivateID>alice@home.net</PrivateID>"
     "<ServiceProfile><PublicIdentity><Identity>sip:alice@home.net</Identity></PublicIdentity>"
@@ -85,8 +75,8 @@ static CxMar fx_mar(gboolean resync)
                .number_auth_items = 1};
     m.item.scheme = CX_SCHEME_AKAV1_MD5;
     if (resync) { /* TS 29.229 §6.3.11: RAND || AUTS */
-        memcpy(m.item.authorization, RAND_AUTS, sizeof RAND_AUTS);
-        m.item.authorization_len = sizeof RAND_AUTS;
+        memcpy(m.item.authorization, TEST_RAND_AUTS, sizeof TEST_RAND_AUTS);
+        m.item.authorization_len = sizeof TEST_RAND_AUTS;
     }
     return m;
 }
@@ -95,12 +85,12 @@ static CxAuthDataItem fx_item(void)
 {
     CxAuthDataItem it = {.has_item_number = TRUE, .item_number = 1, .scheme = CX_SCHEME_AKAV1_MD5,
                          .has_ck = TRUE, .has_ik = TRUE};
-    memcpy(it.authenticate, RAND_AUTN, sizeof RAND_AUTN);
-    it.authenticate_len = sizeof RAND_AUTN;
-    memcpy(it.authorization, XRES, sizeof XRES);
-    it.authorization_len = sizeof XRES;
-    memcpy(it.ck, CK, sizeof CK);
-    memcpy(it.ik, IK, sizeof IK);
+    memcpy(it.authenticate, TEST_RAND_AUTN, sizeof TEST_RAND_AUTN);
+    it.authenticate_len = sizeof TEST_RAND_AUTN;
+    memcpy(it.authorization, TEST_XRES, sizeof TEST_XRES);
+    it.authorization_len = sizeof TEST_XRES;
+    memcpy(it.ck, TEST_CK, sizeof TEST_CK);
+    memcpy(it.ik, TEST_IK, sizeof TEST_IK);
     return it;
 }
 
@@ -474,7 +464,7 @@ static void test_roundtrip_mar_maa(void)
         g_assert_cmpuint(got.number_auth_items, ==, 1);
         assert_item(&got.item, &mar.item);
         if (resync)
-            g_assert_cmpmem(got.item.authorization, got.item.authorization_len, RAND_AUTS, 30);
+            g_assert_cmpmem(got.item.authorization, got.item.authorization_len, TEST_RAND_AUTS, 30);
         else
             g_assert_cmpuint(got.item.authorization_len, ==, 0);
         g_autoptr(GBytes) again = cx_mar_build(&got, &e);
@@ -503,10 +493,10 @@ static void test_roundtrip_mar_maa(void)
     g_assert_cmpuint(ga.n_items, ==, 2);
     assert_item(&ga.items[0], &items[0]);
     assert_item(&ga.items[1], &items[1]);
-    g_assert_cmpmem(ga.items[0].authenticate, 32, RAND_AUTN, 32);
-    g_assert_cmpmem(ga.items[0].authorization, ga.items[0].authorization_len, XRES, sizeof XRES);
-    g_assert_cmpmem(ga.items[0].ck, 16, CK, 16);
-    g_assert_cmpmem(ga.items[0].ik, 16, IK, 16);
+    g_assert_cmpmem(ga.items[0].authenticate, 32, TEST_RAND_AUTN, 32);
+    g_assert_cmpmem(ga.items[0].authorization, ga.items[0].authorization_len, TEST_XRES, sizeof TEST_XRES);
+    g_assert_cmpmem(ga.items[0].ck, 16, TEST_CK, 16);
+    g_assert_cmpmem(ga.items[0].ik, 16, TEST_IK, 16);
     g_autoptr(GBytes) again = cx_maa_build(&ga, &e);
     assert_same_bytes(ba, again);
     cx_maa_clear(&ga);
@@ -519,7 +509,7 @@ static void test_roundtrip_mar_maa(void)
     diameter_builder_add_string(bb, DIAMETER_AVP_ORIGIN_HOST, 0, "hss.home.net");
     diameter_builder_add_string(bb, DIAMETER_AVP_ORIGIN_REALM, 0, "home.net");
     diameter_builder_group_begin(bb, TGPP_AVP_SIP_AUTH_DATA_ITEM, DIAMETER_VENDOR_3GPP);
-    diameter_builder_add_octets(bb, TGPP_AVP_CONFIDENTIALITY_KEY, DIAMETER_VENDOR_3GPP, CK, 15);
+    diameter_builder_add_octets(bb, TGPP_AVP_CONFIDENTIALITY_KEY, DIAMETER_VENDOR_3GPP, TEST_CK, 15);
     diameter_builder_group_end(bb);
     g_autoptr(GBytes) bad = diameter_builder_finish(bb, &e);
     g_assert_no_error(e);

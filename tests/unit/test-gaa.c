@@ -13,6 +13,7 @@
  *   Diameter Zh/Zn with our command codes and AVP values, nothing malformed.
  */
 #include "protocols/diameter/gaa.h"
+#include "tests/lib/test-util.h"
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -20,17 +21,6 @@
 
 /* ---- fixtures ------------------------------------------------------------------------------- */
 
-static const uint8_t RAND_AUTN[32] = {0x23, 0x55, 0x3c, 0xbe, 0x96, 0x37, 0xa8, 0x9d, 0x21, 0x8a, 0xe6,
-                                      0x4d, 0xae, 0x47, 0xbf, 0x35, 0x55, 0x5d, 0x4e, 0x6b, 0x0f, 0xa8,
-                                      0x80, 0x00, 0x1b, 0x6f, 0x8d, 0x0e, 0x50, 0x4c, 0x7a, 0x21};
-static const uint8_t XRES[8] = {0xa5, 0x42, 0x11, 0xd5, 0xe3, 0xba, 0x50, 0xbf};
-static const uint8_t CK[16] = {0xb4, 0x0b, 0xa9, 0xa3, 0xc5, 0x8b, 0x2a, 0x05,
-                               0xbb, 0xf0, 0xd9, 0x87, 0xb2, 0x1b, 0xf8, 0xcb};
-static const uint8_t IK[16] = {0xf7, 0x69, 0xbc, 0xd7, 0x51, 0x04, 0x46, 0x04,
-                               0x12, 0x76, 0x72, 0x71, 0x1c, 0x6d, 0x34, 0x41};
-static const uint8_t RAND_AUTS[30] = {0x23, 0x55, 0x3c, 0xbe, 0x96, 0x37, 0xa8, 0x9d, 0x21, 0x8a,
-                                      0xe6, 0x4d, 0xae, 0x47, 0xbf, 0x35, 0x01, 0x02, 0x03, 0x04,
-                                      0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
 static const uint8_t KS_NAF[32] = {0x61, 0x3a, 0x0c, 0x5e, 0x95, 0xd8, 0x8f, 0x10, 0xe7, 0x59, 0x41,
                                    0x05, 0x93, 0xf0, 0x1b, 0x6f, 0x3b, 0x22, 0x4c, 0x71, 0x80, 0x07,
                                    0x9e, 0x2a, 0x5d, 0x66, 0xc1, 0xd4, 0x28, 0x3f, 0xb0, 0x77};
@@ -67,8 +57,8 @@ static GaaZhMar fx_mar(gboolean resync)
     GaaZhMar m = {.common = req_common("bsf.home.net;1;1", "bsf.home.net", 1), .user_name = "alice@home.net"};
     m.item.scheme = CX_SCHEME_AKAV1_MD5;
     if (resync) {
-        memcpy(m.item.authorization, RAND_AUTS, sizeof RAND_AUTS);
-        m.item.authorization_len = sizeof RAND_AUTS;
+        memcpy(m.item.authorization, TEST_RAND_AUTS, sizeof TEST_RAND_AUTS);
+        m.item.authorization_len = sizeof TEST_RAND_AUTS;
     }
     return m;
 }
@@ -83,13 +73,13 @@ static GaaZhMaa fx_maa(void)
     a.item.has_item_number = TRUE;
     a.item.item_number = 1;
     a.item.scheme = CX_SCHEME_AKAV1_MD5;
-    memcpy(a.item.authenticate, RAND_AUTN, 32);
+    memcpy(a.item.authenticate, TEST_RAND_AUTN, 32);
     a.item.authenticate_len = 32;
-    memcpy(a.item.authorization, XRES, sizeof XRES);
-    a.item.authorization_len = sizeof XRES;
+    memcpy(a.item.authorization, TEST_XRES, sizeof TEST_XRES);
+    a.item.authorization_len = sizeof TEST_XRES;
     a.item.has_ck = a.item.has_ik = TRUE;
-    memcpy(a.item.ck, CK, 16);
-    memcpy(a.item.ik, IK, 16);
+    memcpy(a.item.ck, TEST_CK, 16);
+    memcpy(a.item.ik, TEST_IK, 16);
     return a;
 }
 
@@ -247,9 +237,9 @@ static void test_zh_mar(void)
         g_assert_null(p.public_identity);
         g_assert_cmpuint(p.number_auth_items, ==, 1);
         g_assert_cmpstr(p.item.scheme, ==, CX_SCHEME_AKAV1_MD5);
-        g_assert_cmpuint(p.item.authorization_len, ==, resync ? sizeof RAND_AUTS : 0);
+        g_assert_cmpuint(p.item.authorization_len, ==, resync ? sizeof TEST_RAND_AUTS : 0);
         if (resync)
-            g_assert_cmpmem(p.item.authorization, p.item.authorization_len, RAND_AUTS, sizeof RAND_AUTS);
+            g_assert_cmpmem(p.item.authorization, p.item.authorization_len, TEST_RAND_AUTS, sizeof TEST_RAND_AUTS);
         g_autoptr(GBytes) again = gaa_zh_mar_build(&p, &err);
         g_assert_no_error(err);
         assert_bytes_equal(b, again);
@@ -293,11 +283,11 @@ static void test_zh_maa(void)
     g_assert_cmpuint(p.result.code, ==, DIAMETER_SUCCESS);
     g_assert_cmpstr(p.user_name, ==, "alice@home.net");
     g_assert_true(p.has_item);
-    g_assert_cmpmem(p.item.authenticate, p.item.authenticate_len, RAND_AUTN, 32);
-    g_assert_cmpmem(p.item.authorization, p.item.authorization_len, XRES, sizeof XRES);
+    g_assert_cmpmem(p.item.authenticate, p.item.authenticate_len, TEST_RAND_AUTN, 32);
+    g_assert_cmpmem(p.item.authorization, p.item.authorization_len, TEST_XRES, sizeof TEST_XRES);
     g_assert_true(p.item.has_ck && p.item.has_ik);
-    g_assert_cmpmem(p.item.ck, 16, CK, 16);
-    g_assert_cmpmem(p.item.ik, 16, IK, 16);
+    g_assert_cmpmem(p.item.ck, 16, TEST_CK, 16);
+    g_assert_cmpmem(p.item.ik, 16, TEST_IK, 16);
     g_assert_cmpstr(p.guss, ==, GUSS);
     g_autoptr(GBytes) again = gaa_zh_maa_build(&p, &err);
     assert_bytes_equal(b, again);
