@@ -91,6 +91,11 @@ static void write_summary(GString *out, const Scenario *sc, const ScenarioWorld 
     json_writer_begin_object(w);
     json_writer_member_string(w, "version", PRESIM_VERSION);
     json_writer_member_string(w, "engine", sim_engine_backend_name(sw->world->engine));
+    /* On ns-3 the links are ns-3 point-to-point devices (links/ns3/link-ns3.h); their transmissions
+     * are ns-3 events, not counted in events_executed or events_pending below. */
+    json_writer_member_string(w, "links", g_str_equal(sim_engine_backend_name(sw->world->engine), "ns3")
+                                              ? "ns3::PointToPointNetDevice"
+                                              : "presim");
     json_writer_end_object(w);
     json_writer_key(w, "scenario");
     json_writer_begin_object(w);

@@ -9,9 +9,11 @@
  *
  * run(until) must execute every event with time <= until, including those scheduled at `until` while
  * running. Simulator::Stop(delay) would not: its stop event precedes later events of the same time.
- * So the back end counts pending events per time, and its own stop marker, scheduled at `until`,
- * re-queues itself (delay 0, hence after them) while events at `until` remain, then calls
- * Simulator::Stop(). Cancelled events are forgotten at once (EventId::Cancel is lazy in ns-3 too).
+ * So the back end's stop marker, scheduled at `until`, re-queues itself (delay 0, hence after them)
+ * until it finds that no event ran since its last turn: then nothing is left at `until`, neither ours
+ * (also counted per time) nor ns-3's own (the point-to-point devices of links/ns3 schedule directly),
+ * and it calls Simulator::Stop(). Cancelled events are forgotten at once (EventId::Cancel is lazy in
+ * ns-3 too).
  *
  * <cstring> comes first: ns-3.37's hash-function.h uses memcpy without it under GCC 12.
  */
@@ -37,6 +39,7 @@ struct Ns3Backend {
     std::unordered_map<uint64_t, Pending> events;
     std::unordered_map<SimTime, uint64_t> per_time; /* pending events per timestamp (exact lookups only) */
     uint64_t executed = 0;
+    uint64_t marker_seen = 0; /* Simulator::GetEventCount() at the stop marker's last turn */
     bool stop_requested = false;
     SimTime until = SIM_TIME_NEVER;
 };
@@ -72,7 +75,9 @@ void trampoline(Ns3Backend *b, uint64_t id)
 void stop_marker(Ns3Backend *b)
 {
     SimTime now = ns3::Simulator::Now().GetNanoSeconds();
-    if (b->per_time.count(now)) {
+    uint64_t count = ns3::Simulator::GetEventCount(); /* this turn included */
+    if (b->per_time.count(now) || count != b->marker_seen + 1) {
+        b->marker_seen = count;
         ns3::Simulator::ScheduleNow(&stop_marker, b); /* after the events still due at `until` */
         return;
     }
@@ -114,6 +119,7 @@ SimRunStatus ns3_run(SimBackend *self, SimTime until)
     b->stop_requested = false;
     SimTime now = ns3::Simulator::Now().GetNanoSeconds();
     ns3::EventId marker;
+    b->marker_seen = 0;
     if (until != SIM_TIME_NEVER)
         marker = ns3::Simulator::Schedule(ns3::NanoSeconds(until - now), &stop_marker, b);
     if (!b->events.empty() || until != SIM_TIME_NEVER)
