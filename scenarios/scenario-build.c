@@ -25,7 +25,7 @@ static void start_node(void *arg)
     kind->start(node);
 }
 
-ScenarioWorld *scenario_world_build(const Scenario *sc, SimBackend *backend, GError **error)
+ScenarioWorld *scenario_world_begin(const Scenario *sc, SimBackend *backend, GError **error)
 {
     ScenarioWorld *sw = g_new0(ScenarioWorld, 1);
     sw->scenario = sc;
@@ -41,9 +41,18 @@ ScenarioWorld *scenario_world_build(const Scenario *sc, SimBackend *backend, GEr
     for (guint i = 0; i < sc->nodes->len; i++) {
         const ScenarioNode *n = sc->nodes->pdata[i];
         SimNode *node = sim_node_new(w, n->name, n->kind->name, n->domain, error);
-        if (!node)
-            goto fail;
+        if (!node) {
+            scenario_world_free(sw);
+            return NULL;
+        }
     }
+    return sw;
+}
+
+gboolean scenario_world_finish(ScenarioWorld *sw, GError **error)
+{
+    const Scenario *sc = sw->scenario;
+    SimWorld *w = sw->world;
     for (guint i = 0; i < sc->links->len; i++) {
         const ScenarioLink *k = sc->links->pdata[i];
         SimIface *ends[2];
@@ -88,10 +97,16 @@ ScenarioWorld *scenario_world_build(const Scenario *sc, SimBackend *backend, GEr
         g_ptr_array_add(sw->pending, p);
         sim_engine_schedule_at(w->engine, a->at, run_action, p);
     }
-    return sw;
+    return TRUE;
 fail:
     scenario_world_free(sw);
-    return NULL;
+    return FALSE;
+}
+
+ScenarioWorld *scenario_world_build(const Scenario *sc, SimBackend *backend, GError **error)
+{
+    ScenarioWorld *sw = scenario_world_begin(sc, backend, error);
+    return sw && scenario_world_finish(sw, error) ? sw : NULL;
 }
 
 static void report_dir(SimReport *r, const char *key, const SimLinkDirStats *d)

@@ -9,7 +9,7 @@
 #include "scenarios/scenario.h"
 #include "sim-core/sim-report.h"
 
-typedef struct {
+typedef struct ScenarioWorld {
     const Scenario *scenario; /* not owned; must outlive the world */
     SimWorld *world;
     GPtrArray *links;   /* SimLink*, owned */
@@ -18,6 +18,14 @@ typedef struct {
 
 /* BACKEND: taken over (NULL: the built-in engine). Errors name the scenario file and group. */
 ScenarioWorld *scenario_world_build(const Scenario *scenario, SimBackend *backend, GError **error);
+
+/* The same in two steps, for a caller that brings interfaces of its own (the ns-3 PresimHelper
+ * attaches ns-3 net devices): begin makes the world and the nodes (no interface, no stack); the
+ * caller adds interfaces (sim_node_add_iface) and their transmit functions; finish adds the scenario's
+ * links, the IP stacks and routes, creates every node and schedules starts and actions. On failure
+ * finish frees SW. */
+ScenarioWorld *scenario_world_begin(const Scenario *scenario, SimBackend *backend, GError **error);
+gboolean scenario_world_finish(ScenarioWorld *sw, GError **error);
 /* Adds every node's and link's results to REPORT. */
 void scenario_world_report(ScenarioWorld *sw, SimReport *report);
 void scenario_world_free(ScenarioWorld *sw);
