@@ -120,6 +120,7 @@ static void start_tx(LinkDir *d)
 
 /* ---- on ns-3 devices ---- */
 
+#if PRESIM_HAVE_NS3
 static gboolean ns3_tx_start(void *ctx, int from)
 {
     LinkDir *d = &((SimLink *)ctx)->dir[from];
@@ -145,6 +146,7 @@ static void ns3_arrive(void *ctx, int from)
 {
     arrive(&((SimLink *)ctx)->dir[from]);
 }
+#endif
 
 static void iface_transmit(SimIface *iface, SimPacket *p, void *ctx)
 {
@@ -159,6 +161,7 @@ static void iface_transmit(SimIface *iface, SimPacket *p, void *ctx)
         sim_packet_unref(p);
         return;
     }
+#if PRESIM_HAVE_NS3
     if (l->ns3) { /* the device's queue decides; ns3_tx_start() takes the packet when it starts */
         g_queue_push_tail(&d->queue, p);
         if (d->queue.length > d->stats.max_queue)
@@ -172,6 +175,7 @@ static void iface_transmit(SimIface *iface, SimPacket *p, void *ctx)
         sim_packet_unref(p);
         return;
     }
+#endif
     if (d->busy && d->queue.length >= l->config.queue_limit) {
         d->stats.queue_drops++;
         sim_trace_packet(w->trace, SIM_TRACE_DROP, d->src->node->name, d->src->trace, sim_packet_data(p), p->len,
