@@ -23,6 +23,7 @@
 #include "sim-core/sim-log.h"
 #define G_LOG_DOMAIN SIM_LOG_NODE
 #include "nodes/ims/scscf-private.h"
+#include "nodes/ims/sip-notify.h"
 #include <libxml/xmlwriter.h>
 #include <string.h>
 
@@ -137,41 +138,17 @@ static gboolean add(osip_message_t *m, const char *name, const char *value)
 static void send_notify(ScscfSub *sub, const char *substate)
 {
     Scscf *s = sub->s;
-    g_autofree char *branch = sip_node_branch(s->sn);
-    g_autofree char *from = g_strdup_printf("<%s>", sub->local_uri);
-    g_autofree char *to = g_strdup_printf("<%s>", sub->remote_uri);
-    g_autofree char *contact = g_strdup_printf("<%s>", s->uri);
-    SipRequestSpec spec = {
-        .method = "NOTIFY",
-        .request_uri = sub->remote_target,
-        .via_host = s->host,
-        .via_port = IMS_SIP_PORT,
-        .branch = branch,
-        .from = from,
-        .from_tag = sub->local_tag,
-        .to = to,
-        .to_tag = sub->remote_tag,
-        .call_id = sub->call_id,
-        .cseq = ++sub->cseq,
-        .contact = contact,
-    };
+    SipNotifierDialog d = {sub->local_uri, sub->remote_uri, sub->local_tag, sub->remote_tag,
+                           sub->remote_target, sub->call_id, sub->route_set};
     GError *err = NULL;
-    osip_message_t *m = sip_request_new(&spec, &err);
+    osip_message_t *m = sip_notify_new(s->sn, &d, ++sub->cseq, s->host, s->uri, "reg", substate, &err);
     g_autofree char *body = sub->reg ? reginfo(sub->reg, sub->version) : NULL;
     gboolean ok = m != NULL;
-    for (guint i = 0; ok && i < sub->route_set->len; i++)
-        ok = add(m, "Route", sub->route_set->pdata[i]);
-    ok = ok && add(m, "Event", "reg") && add(m, "Subscription-State", substate);
-    if (ok && body)
-        ok = sip_message_set_body(m, "application/reginfo+xml", body, strlen(body), &err);
-    /* RFC 3261 §12.2.1.1 / §8.1.2: the first Route (loose routing), else the remote target */
-    const char *next = sub->route_set->len ? sub->route_set->pdata[0] : sub->remote_target;
-    SipPeer peer;
-    if (ok && !cscf_peer_for_uri(s->node->world, next, &peer))
-        ok = FALSE;
-    SipTxn *t = ok ? sip_node_send_request(s->sn, m, &peer, &err) : NULL;
-    if (!ok)
+    if (ok && body && !sip_message_set_body(m, "application/reginfo+xml", body, strlen(body), &err)) {
         sip_message_free(m);
+        ok = FALSE;
+    }
+    SipTxn *t = ok ? sip_notify_send(s->sn, &d, m, &err) : NULL;
     if (!t) {
         g_debug("%s: NOTIFY not sent: %s", s->node->name, err ? err->message : "no route or bad field");
         g_clear_error(&err);

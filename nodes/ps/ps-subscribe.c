@@ -28,6 +28,7 @@
 #include "sim-core/sim-log.h"
 #define G_LOG_DOMAIN SIM_LOG_NODE
 #include "nodes/ims/scscf-common.h"
+#include "nodes/ims/sip-notify.h"
 #include "nodes/ps/ps-private.h"
 #include "protocols/pidf/resource-lists.h"
 #include "protocols/pidf/watcherinfo.h"
@@ -204,46 +205,23 @@ static void send_notify(PsSub *sub, const char *substate, const char *ctype, con
                         const SipMultipart *mp)
 {
     Ps *ps = sub->ps;
-    g_autofree char *branch = sip_node_branch(ps->sn);
-    g_autofree char *from = g_strdup_printf("<%s>", sub->local_uri);
-    g_autofree char *to = g_strdup_printf("<%s>", sub->remote_uri);
-    g_autofree char *contact = g_strdup_printf("<%s>", ps->uri);
-    SipRequestSpec spec = {
-        .method = "NOTIFY",
-        .request_uri = sub->remote_target,
-        .via_host = ps->host,
-        .via_port = IMS_SIP_PORT,
-        .branch = branch,
-        .from = from,
-        .from_tag = sub->local_tag,
-        .to = to,
-        .to_tag = sub->remote_tag,
-        .call_id = sub->call_id,
-        .cseq = ++sub->cseq,
-        .contact = contact,
-    };
+    SipNotifierDialog d = {sub->local_uri, sub->remote_uri, sub->local_tag, sub->remote_tag,
+                           sub->remote_target, sub->call_id, sub->route_set};
     GError *err = NULL;
-    osip_message_t *m = sip_request_new(&spec, &err);
+    osip_message_t *m = sip_notify_new(ps->sn, &d, ++sub->cseq, ps->host, ps->uri,
+                                       sub->event == PS_EV_WINFO ? "presence.winfo" : "presence", substate, &err);
     gboolean ok = m != NULL;
-    for (guint i = 0; ok && i < sub->route_set->len; i++)
-        ok = sip_message_add_header(m, "Route", sub->route_set->pdata[i], &err);
-    ok = ok && sip_message_add_header(m, "Event", sub->event == PS_EV_WINFO ? "presence.winfo" : "presence", &err) &&
-         sip_message_add_header(m, "Subscription-State", substate, &err);
     if (ok && sub->is_list)
         ok = sip_message_add_header(m, "Require", "eventlist", &err);
     if (ok && mp)
         ok = sip_multipart_set_body(m, mp, &err);
     else if (ok && body)
         ok = sip_message_set_body(m, ctype, body, len, &err);
-    const char *next = sub->route_set->len ? sub->route_set->pdata[0] : sub->remote_target;
-    SipPeer peer;
-    if (ok && !cscf_peer_for_uri(ps->node->world, next, &peer))
-        ok = FALSE;
+    if (!ok && m)
+        sip_message_free(m);
     SipNodeStats before, after;
     sip_node_stats(ps->sn, &before);
-    SipTxn *t = ok ? sip_node_send_request(ps->sn, m, &peer, &err) : NULL;
-    if (!ok)
-        sip_message_free(m);
+    SipTxn *t = ok ? sip_notify_send(ps->sn, &d, m, &err) : NULL;
     if (!t) {
         g_debug("%s: NOTIFY not sent: %s", ps->node->name, err ? err->message : "no route or bad field");
         g_clear_error(&err);
