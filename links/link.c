@@ -121,12 +121,13 @@ static void start_tx(LinkDir *d)
 /* ---- on ns-3 devices ---- */
 
 #if PRESIM_HAVE_NS3
-static gboolean ns3_tx_start(void *ctx, int from)
+static gboolean ns3_tx_start(void *ctx, int from, uint64_t *uid)
 {
     LinkDir *d = &((SimLink *)ctx)->dir[from];
     SimWorld *w = d->link->world;
     SimPacket *p = g_queue_pop_head(&d->queue);
     g_return_val_if_fail(p, FALSE);
+    *uid = p->uid;
     d->stats.tx_packets++;
     d->stats.tx_bytes += p->len;
     sim_trace_packet(w->trace, SIM_TRACE_TX, d->src->node->name, d->src->trace, sim_packet_data(p), p->len, p->uid,
@@ -138,13 +139,25 @@ static gboolean ns3_tx_start(void *ctx, int from)
         sim_packet_unref(p);
         return TRUE;
     }
-    g_queue_push_tail(&d->in_flight, p);
+    if (sim_link_ns3_is_remote(d->link->ns3))
+        sim_packet_unref(p); /* the other rank gets the bytes (ns3_arrive_remote) */
+    else
+        g_queue_push_tail(&d->in_flight, p);
     return FALSE;
 }
 
 static void ns3_arrive(void *ctx, int from)
 {
     arrive(&((SimLink *)ctx)->dir[from]);
+}
+
+static void ns3_arrive_remote(void *ctx, int from, const uint8_t *data, size_t len, uint64_t uid)
+{
+    LinkDir *d = &((SimLink *)ctx)->dir[from];
+    SimPacket *p = sim_packet_new(data, len, SIM_PACKET_HEADROOM);
+    p->uid = uid;
+    g_queue_push_tail(&d->in_flight, p);
+    arrive(d);
 }
 #endif
 
@@ -217,10 +230,15 @@ SimLink *sim_link_new(SimWorld *world, const char *name, const SimLinkConfig *co
                                              config->mtu, config->bandwidth_bps);
     }
 #if PRESIM_HAVE_NS3
-    if (g_str_equal(sim_engine_backend_name(world->engine), "ns3")) {
-        static const SimLinkNs3Ops ops = {.tx_start = ns3_tx_start, .arrive = ns3_arrive};
-        l->ns3 = sim_link_ns3_new(a->node, b->node, config->bandwidth_bps, config->delay, config->mtu,
-                                  config->queue_limit, &ops, l);
+    if (g_str_has_prefix(sim_engine_backend_name(world->engine), "ns3")) { /* "ns3" or "ns3-mpi" */
+        static const SimLinkNs3Ops ops = {
+            .tx_start = ns3_tx_start, .arrive = ns3_arrive, .arrive_remote = ns3_arrive_remote};
+        const uint32_t ranks[2] = {a->node->rank, b->node->rank};
+        l->ns3 = sim_link_ns3_new(a->node, b->node, world->rank >= 0 ? ranks : NULL, config->bandwidth_bps,
+                                  config->delay, config->mtu, config->queue_limit, &ops, l);
+        if (!l->ns3) /* the caller checks ranks and delays first (cli/run-mpi.c) */
+            g_error("link %s: ends on ranks %u and %u cannot be joined (no MPI, or no delay)", name, ranks[0],
+                    ranks[1]);
     }
 #endif
     g_debug("link %s: %s/%s <-> %s/%s%s", name, a->node->name, a->name, b->node->name, b->name,

@@ -309,7 +309,7 @@ gboolean net_stack_output(NetStack *s, SimPacket *pkt, const SimAddr *src_in, co
 {
     SimWorld *w = s->node->world;
     if (!pkt->uid)
-        pkt->uid = sim_world_next_packet_uid(w);
+        pkt->uid = sim_node_next_packet_uid(s->node);
     gboolean local = net_stack_is_local(s, dst);
     SimIface *out = local ? NULL : net_stack_route(s, dst);
     SimAddr src;

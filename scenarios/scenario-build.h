@@ -26,6 +26,18 @@ ScenarioWorld *scenario_world_build(const Scenario *scenario, SimBackend *backen
  * finish frees SW. */
 ScenarioWorld *scenario_world_begin(const Scenario *scenario, SimBackend *backend, GError **error);
 gboolean scenario_world_finish(ScenarioWorld *sw, GError **error);
+/* For one rank of a distributed run, between begin and finish: node i of the scenario runs on rank
+ * RANKS[i] (scenario-ranks.h), this process is rank THIS_RANK. finish then starts, and schedules the
+ * actions of, this rank's nodes only; the others exist (for their addresses and names) but stay idle. */
+void scenario_world_set_ranks(ScenarioWorld *sw, guint32 this_rank, const guint32 *ranks);
 /* Adds every node's and link's results to REPORT. */
 void scenario_world_report(ScenarioWorld *sw, SimReport *report);
+/* What one rank of a distributed run contributes to the report, as bytes: its links' counters (each
+ * rank counts what its own ends did) and the reports of its own nodes. */
+GBytes *scenario_world_report_part(ScenarioWorld *sw);
+/* The report of a distributed run on rank 0 from every rank's part (PARTS[r] from rank r): link
+ * counters summed (queue depths: the largest), each node's report taken from its rank and placed in
+ * node order, so REPORT is what one process would have written. FALSE when a part is corrupt. */
+gboolean scenario_world_report_merged(ScenarioWorld *sw, SimReport *report, GBytes *const *parts, guint n_parts,
+                                      GError **error);
 void scenario_world_free(ScenarioWorld *sw);

@@ -44,6 +44,9 @@ static const SimKeySpec node_common_keys[] = {
     {"routes", SIM_KEY_STRING, "-", "static routes: PREFIX via IFACE, comma-separated; `default` means 0.0.0.0/0 "
                                     "and ::/0",
      NULL, 0, 0, NULL},
+    {"rank", SIM_KEY_INT, "-1", "MPI rank that runs the node with --engine ns3-mpi; -1: its domain's (domains in "
+                                "order of first appearance, round robin over the ranks)",
+     NULL, -1, 65535, NULL},
     SIM_KEY_END,
 };
 
@@ -583,6 +586,8 @@ static void load_node(Loader *l, Scenario *sc, SrcGroup *g, const char *name)
     if (ok) {
         const char *d = sim_config_string(n->cfg, "domain");
         n->domain = g_strdup(g_str_equal(d, "-") ? "" : d);
+        n->rank = (int)sim_config_int(n->cfg, "rank");
+        n->rank_line = n->rank >= 0 ? key_line(l, g->name, "rank") : 0;
         const char *r = sim_config_string(n->cfg, "routes");
         if (!g_str_equal(r, "-")) {
             g_autofree char *rw = g_strdup_printf("%s.routes", g->name);
@@ -597,6 +602,7 @@ static void load_link(Loader *l, Scenario *sc, SrcGroup *g, const char *name)
     const SimKeySpec *tables[] = {link_keys, NULL};
     SimConfig *cfg = sim_config_new(g->name, tables);
     ScenarioLink *k = g_new0(ScenarioLink, 1);
+    k->line = g->line;
     k->name = g_strdup(name);
     gboolean ok = fill_config(l, g, cfg, NULL);
     if (ok) {

@@ -17,6 +17,8 @@ typedef struct {
     char *domain;
     SimConfig *cfg;
     GArray *routes; /* ScenarioRoute */
+    int rank;       /* `rank` key: the MPI rank that runs it with --engine ns3-mpi; -1: its domain's */
+    int rank_line;  /* line of the rank key (0: not set, -1: from --set), for errors */
 } ScenarioNode;
 
 typedef struct {
@@ -34,6 +36,7 @@ typedef struct {
     char *name;
     SimLinkConfig config;
     ScenarioLinkEnd end[2];
+    int line; /* of its group header, for errors */
 } ScenarioLink;
 
 typedef struct {

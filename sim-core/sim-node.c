@@ -37,7 +37,7 @@ SimWorld *sim_world_new(SimEngine *engine, uint64_t seed)
     w->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     w->records = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     w->record_order = g_ptr_array_new_with_free_func(g_free);
-    w->next_packet_uid = 1;
+    w->rank = -1;
     return w;
 }
 
@@ -66,9 +66,9 @@ gpointer sim_world_get_shared(const SimWorld *world, const char *key)
     return g_datalist_get_data(&d, key);
 }
 
-uint64_t sim_world_next_packet_uid(SimWorld *world)
+uint64_t sim_node_next_packet_uid(SimNode *node)
 {
-    return world->next_packet_uid++;
+    return (uint64_t)(node->index + 1) << 32 | ++node->next_packet_seq;
 }
 
 SimNode *sim_node_new(SimWorld *world, const char *name, const char *kind, const char *domain, GError **error)
@@ -85,6 +85,7 @@ SimNode *sim_node_new(SimWorld *world, const char *name, const char *kind, const
     g_autofree char *stream = g_strdup_printf("node:%s", name);
     n->rng = sim_rng_new(world->seed, stream);
     n->ifaces = g_ptr_array_new_with_free_func(iface_free);
+    n->index = world->nodes->len;
     g_ptr_array_add(world->nodes, n);
     g_hash_table_insert(world->by_name, n->name, n);
     return n;

@@ -29,8 +29,8 @@ struct SimWorld {
     GHashTable *by_name;  /* name -> SimNode* */
     GHashTable *records;  /* "class.name" -> const SimConfig* (not owned), see sim_world_add_record */
     GPtrArray *record_order; /* "class.name" keys in file order */
-    uint64_t next_packet_uid;
     GData *shared;        /* run-wide objects nodes share (e.g. the scenario CA), see sim_world_shared */
+    int rank;             /* this process's MPI rank in a distributed run; -1 (default): every node is local */
 };
 
 struct SimIface {
@@ -58,6 +58,9 @@ struct SimNode {
     void (*stack_free)(void *stack);
     void *impl;        /* node-kind private state */
     void (*impl_free)(void *impl);
+    uint32_t index;    /* creation order, from 0 */
+    uint32_t rank;     /* the MPI rank that runs it in a distributed run (see SimWorld.rank) */
+    uint32_t next_packet_seq;
 };
 
 /* A world on ENGINE (taken over). Free with sim_world_free(), which frees nodes and the engine. */
@@ -68,7 +71,16 @@ void sim_world_free(SimWorld *world);
 void sim_world_set_shared(SimWorld *world, const char *key, gpointer data, GDestroyNotify destroy);
 gpointer sim_world_get_shared(const SimWorld *world, const char *key);
 static inline SimTime sim_world_now(const SimWorld *w) { return sim_engine_now(w->engine); }
-uint64_t sim_world_next_packet_uid(SimWorld *world);
+/* A packet uid for a packet NODE creates: (index + 1) << 32 | n, n = 1, 2, ... per node. Per node, not
+ * per run, so that a distributed run (each node on one rank) numbers packets as one process does.
+ * Unique while a node creates fewer than 2^32 packets. */
+uint64_t sim_node_next_packet_uid(SimNode *node);
+/* Whether NODE runs in this process: always, unless the world is distributed (rank >= 0) and the
+ * node belongs to another rank. */
+static inline gboolean sim_node_is_local(const SimNode *node)
+{
+    return node->world->rank < 0 || node->rank == (uint32_t)node->world->rank;
+}
 
 /* A new node; NULL with an error if NAME is taken. Owned by the world. */
 SimNode *sim_node_new(SimWorld *world, const char *name, const char *kind, const char *domain, GError **error);

@@ -124,11 +124,16 @@ void sim_trace_packet(SimTrace *trace, SimTraceAction action, const char *node, 
         .packet_uid = packet_uid,
         .reason = reason,
     };
+    sim_trace_emit_packet(trace, &p);
+}
+
+void sim_trace_emit_packet(SimTrace *trace, const SimTracePacket *p)
+{
     trace->dispatching++;
     for (guint k = 0; k < trace->observers->len; k++) {
         SimObserver *o = trace->observers->pdata[k];
         if (o && o->packet)
-            o->packet(o, &p);
+            o->packet(o, p);
     }
     dispatch_end(trace);
 }
@@ -144,11 +149,16 @@ void sim_trace_event(SimTrace *trace, const char *node, const char *name, const 
         .attrs = attrs,
         .n_attrs = n_attrs,
     };
+    sim_trace_emit_event(trace, &ev);
+}
+
+void sim_trace_emit_event(SimTrace *trace, const SimTraceEvent *ev)
+{
     trace->dispatching++;
     for (guint k = 0; k < trace->observers->len; k++) {
         SimObserver *o = trace->observers->pdata[k];
         if (o && o->event)
-            o->event(o, &ev);
+            o->event(o, ev);
     }
     dispatch_end(trace);
 }

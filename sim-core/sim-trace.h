@@ -94,3 +94,7 @@ const SimTraceIface *sim_trace_iface(const SimTrace *trace, guint id);
 void sim_trace_packet(SimTrace *trace, SimTraceAction action, const char *node, const SimTraceIface *iface,
                       const uint8_t *data, size_t len, uint64_t packet_uid, const char *reason);
 void sim_trace_event(SimTrace *trace, const char *node, const char *name, const SimAttr *attrs, size_t n_attrs);
+/* Hands a whole record, time included, to the observers: for replaying records made elsewhere (the
+ * ranks of a distributed run, analysis/trace-record.h). PKT->iface must be this trace's record. */
+void sim_trace_emit_packet(SimTrace *trace, const SimTracePacket *pkt);
+void sim_trace_emit_event(SimTrace *trace, const SimTraceEvent *ev);

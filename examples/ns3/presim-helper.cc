@@ -72,7 +72,7 @@ bool binding_receive(PresimHelper::Binding *b, Ptr<NetDevice>, Ptr<const Packet>
     std::vector<uint8_t> buf(pkt->GetSize());
     pkt->CopyData(buf.data(), (uint32_t)buf.size());
     SimPacket *p = sim_packet_new(buf.data(), buf.size(), SIM_PACKET_HEADROOM);
-    p->uid = sim_world_next_packet_uid(b->world);
+    p->uid = sim_node_next_packet_uid(b->iface->node);
     sim_trace_packet(b->world->trace, SIM_TRACE_RX, b->iface->node->name, b->iface->trace, buf.data(), buf.size(),
                      p->uid, nullptr);
     if (b->iface->deliver)

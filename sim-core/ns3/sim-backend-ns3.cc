@@ -23,6 +23,7 @@
 #include <ns3/core-module.h>
 
 #include "sim-core/ns3/sim-backend-ns3.h"
+#include "sim-core/ns3/sim-mpi.h"
 
 namespace {
 
@@ -183,4 +184,14 @@ extern "C" SimBackend *sim_backend_ns3_new_with_scheduler(const char *type_id)
 extern "C" SimBackend *sim_backend_ns3_new(void)
 {
     return sim_backend_ns3_new_with_scheduler(nullptr);
+}
+
+extern "C" SimBackend *sim_backend_ns3_new_distributed(void)
+{
+    if (!sim_mpi_enabled())
+        return nullptr;
+    SimBackend *b = sim_backend_ns3_new_with_scheduler(nullptr);
+    if (b)
+        b->name = "ns3-mpi";
+    return b;
 }

@@ -16,6 +16,10 @@ SimBackend *sim_backend_ns3_new(void);
 /* The same with the scheduler named by its ns-3 type ("ns3::HeapScheduler", "ns3::CalendarScheduler",
  * "ns3::MapScheduler", ...). NULL if the type is unknown or a back end exists already. */
 SimBackend *sim_backend_ns3_new_with_scheduler(const char *type_id);
+/* The back end of one rank of a distributed run, named "ns3-mpi": ns-3's DistributedSimulatorImpl
+ * (granted time window). NULL unless sim_mpi_enable() succeeded (sim-mpi.h). Every rank must call
+ * run() with the same times: each Simulator::Run synchronises all ranks. */
+SimBackend *sim_backend_ns3_new_distributed(void);
 
 #ifdef __cplusplus
 }
