@@ -148,6 +148,9 @@ static void write_host(GString *out, double wall, uint64_t events, const RunMpi 
         json_writer_begin_array(w);
         for (guint r = 0; r < run_mpi_size(mpi) && r < G_N_ELEMENTS(mt->rank_wall); r++) {
             json_writer_begin_object(w);
+            json_writer_member_uint(w, "nodes", mt->rank_nodes[r]);
+            json_writer_member_uint(w, "trace_records", mt->rank_records[r]);
+            json_writer_member_uint(w, "events_executed", mt->rank_events[r]);
             json_writer_member_fixed(w, "wall_seconds", mt->rank_wall[r], 6);
             json_writer_member_fixed(w, "cpu_seconds", mt->rank_cpu[r], 6);
             json_writer_end_object(w);

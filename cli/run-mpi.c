@@ -100,7 +100,8 @@ static double get_double(SimWireReader *r)
     return d;
 }
 
-/* Part of a rank: u64 executed, u64 pending, u64 foreign records, f64 wall, f64 cpu, then the trace
+/* Part of a rank: u64 executed, u64 pending, u64 foreign records, u64 own nodes, u64 records, f64
+ * wall, f64 cpu, then the trace
  * records and the report part, each as u64 length and octets. */
 gboolean run_mpi_collect(RunMpi *m, ScenarioWorld *sw, double wall, SimReport *report, RunMpiTotals *totals,
                          GError **error)
@@ -114,6 +115,11 @@ gboolean run_mpi_collect(RunMpi *m, ScenarioWorld *sw, double wall, SimReport *r
     sim_wire_put_u64(b, sim_engine_executed(sw->world->engine));
     sim_wire_put_u64(b, sim_engine_pending(sw->world->engine));
     sim_wire_put_u64(b, trace_recorder_foreign(m->recorder));
+    uint64_t local = 0;
+    for (guint i = 0; i < sw->world->nodes->len; i++)
+        local += sim_node_is_local(sw->world->nodes->pdata[i]);
+    sim_wire_put_u64(b, local);
+    sim_wire_put_u64(b, trace_recorder_count(m->recorder));
     put_double(b, wall);
     put_double(b, cpu_seconds());
     GBytes *blobs[2] = {records, report_part};
@@ -134,12 +140,16 @@ gboolean run_mpi_collect(RunMpi *m, ScenarioWorld *sw, double wall, SimReport *r
         gsize len = 0;
         const void *data = g_bytes_get_data(all->pdata[r], &len);
         SimWireReader rd = sim_wire_reader(data, len);
-        totals->events_executed += sim_wire_u64(&rd);
+        uint64_t executed = sim_wire_u64(&rd);
+        totals->events_executed += executed;
         totals->events_pending += sim_wire_u64(&rd);
         uint64_t foreign = sim_wire_u64(&rd);
+        uint64_t nodes = sim_wire_u64(&rd), n_records = sim_wire_u64(&rd);
         double w = get_double(&rd), c = get_double(&rd);
-        if (r < G_N_ELEMENTS(totals->rank_wall))
+        if (r < G_N_ELEMENTS(totals->rank_wall)) {
             totals->rank_wall[r] = w, totals->rank_cpu[r] = c;
+            totals->rank_nodes[r] = nodes, totals->rank_records[r] = n_records, totals->rank_events[r] = executed;
+        }
         uint64_t l1 = sim_wire_u64(&rd);
         const uint8_t *p1 = l1 <= (uint64_t)(rd.end - rd.p) ? sim_wire_take(&rd, (size_t)l1) : NULL;
         uint64_t l2 = sim_wire_u64(&rd);

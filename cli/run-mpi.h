@@ -25,7 +25,9 @@ ScenarioWorld *run_mpi_build(RunMpi *m, const Scenario *sc, GError **error);
 typedef struct {
     uint64_t events_executed, events_pending; /* over all ranks */
     TraceMergeStats merge;
-    double rank_wall[64], rank_cpu[64]; /* per rank, the first 64 ranks */
+    /* per rank, the first 64 ranks */
+    double rank_wall[64], rank_cpu[64];
+    uint64_t rank_nodes[64], rank_records[64], rank_events[64];
 } RunMpiTotals;
 
 /* Every rank calls it after the run. Rank 0 replays the merged trace into SW's trace (whose

@@ -11,6 +11,15 @@ set -u
 . "$PRESIM_SOURCE_DIR/tests/lib/check.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/presim-equiv.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# A build without ns-3's mpi module (Debian's ns-3 has none) refuses the distributed engine, saying how
+# to get it; the MPI build runs it (tests/mpi, `make test-mpi`).
+if ! grep -q 'PRESIM_HAVE_NS3_MPI 1' "${PRESIM_BUILD_DIR:-/nonexistent}/presim-config.h" 2>/dev/null; then
+    "$PRESIM" run "$PRESIM_SOURCE_DIR/scenarios/roaming.ini" --engine ns3-mpi --quiet --out "$tmp/mpi" >"$tmp/mpi.log" 2>&1
+    rc=$?
+    check "without MPI, --engine ns3-mpi is refused as bad input (exit $rc)" test "$rc" -eq 2
+    check "... and the message says how to get it (make ns3-mpi)" grep -q 'make ns3-mpi' "$tmp/mpi.log"
+    check "... and writes nothing" test ! -e "$tmp/mpi/events.jsonl"
+fi
 # --help lists ns3 in every build; the engine itself says whether it is there.
 if "$PRESIM" run "$PRESIM_SOURCE_DIR/scenarios/demo-udp-tcp.ini" --engine ns3 --until 1ms --quiet \
     --out "$tmp/probe" 2>&1 | grep -q 'not available in this build'; then
