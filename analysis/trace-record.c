@@ -172,8 +172,8 @@ static gboolean head_next(Head *h, SimTrace *trace)
             else
                 a.i = (int64_t)sim_wire_u64(r);
             g_array_append_val(h->attrs, a);
-            if (!a.key || (a.type != SIM_ATTR_STR && a.type != SIM_ATTR_INT && a.type != SIM_ATTR_BOOL) ||
-                (a.type == SIM_ATTR_STR && !a.s))
+            /* A NULL string value is valid (the event log writes null); a short stream sets r->bad. */
+            if (!a.key || (a.type != SIM_ATTR_STR && a.type != SIM_ATTR_INT && a.type != SIM_ATTR_BOOL))
                 return FALSE;
         }
         if (r->bad)

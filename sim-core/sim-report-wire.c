@@ -61,9 +61,10 @@ static gboolean replay_items(SimReport *into, SimWireReader *r, int depth)
         switch (type) {
         case SIM_REPORT_SECTION:
             sim_report_begin(into, key);
-            if (!replay_items(into, r, depth + 1))
+            gboolean ok = replay_items(into, r, depth + 1);
+            sim_report_end(into); /* balanced even on failure */
+            if (!ok)
                 return FALSE;
-            sim_report_end(into);
             break;
         case SIM_REPORT_INT:
             sim_report_int(into, key, (int64_t)sim_wire_u64(r));
@@ -75,7 +76,10 @@ static gboolean replay_items(SimReport *into, SimWireReader *r, int depth)
             uint64_t bits = sim_wire_u64(r);
             double d;
             memcpy(&d, &bits, 8);
-            sim_report_double(into, key, d, (int)sim_wire_u32(r));
+            uint32_t decimals = sim_wire_u32(r);
+            if (decimals > 17)
+                return FALSE; /* json-writer.h prints 0..17 */
+            sim_report_double(into, key, d, (int)decimals);
             break;
         }
         case SIM_REPORT_STRING: {
