@@ -85,21 +85,6 @@ static double cpu_seconds(void)
            ru.ru_stime.tv_usec * 1e-6;
 }
 
-static void put_double(GByteArray *b, double d)
-{
-    uint64_t bits;
-    memcpy(&bits, &d, 8);
-    sim_wire_put_u64(b, bits);
-}
-
-static double get_double(SimWireReader *r)
-{
-    uint64_t bits = sim_wire_u64(r);
-    double d;
-    memcpy(&d, &bits, 8);
-    return d;
-}
-
 /* Part of a rank: u64 executed, u64 pending, u64 foreign records, u64 own nodes, u64 records, f64
  * wall, f64 cpu, then the trace
  * records and the report part, each as u64 length and octets. */
@@ -120,13 +105,10 @@ gboolean run_mpi_collect(RunMpi *m, ScenarioWorld *sw, double wall, SimReport *r
         local += sim_node_is_local(sw->world->nodes->pdata[i]);
     sim_wire_put_u64(b, local);
     sim_wire_put_u64(b, trace_recorder_count(m->recorder));
-    put_double(b, wall);
-    put_double(b, cpu_seconds());
-    GBytes *blobs[2] = {records, report_part};
-    for (int i = 0; i < 2; i++) { /* u64 lengths: a long run's records exceed 4 GiB */
-        sim_wire_put_u64(b, g_bytes_get_size(blobs[i]));
-        g_byte_array_append(b, g_bytes_get_data(blobs[i], NULL), (guint)g_bytes_get_size(blobs[i]));
-    }
+    sim_wire_put_f64(b, wall);
+    sim_wire_put_f64(b, cpu_seconds());
+    sim_wire_put_bytes64(b, g_bytes_get_data(records, NULL), g_bytes_get_size(records));
+    sim_wire_put_bytes64(b, g_bytes_get_data(report_part, NULL), g_bytes_get_size(report_part));
     g_autoptr(GBytes) mine = g_byte_array_free_to_bytes(b);
     GPtrArray *all = sim_mpi_gather(mine);
     if (!all)
@@ -145,15 +127,14 @@ gboolean run_mpi_collect(RunMpi *m, ScenarioWorld *sw, double wall, SimReport *r
         totals->events_pending += sim_wire_u64(&rd);
         uint64_t foreign = sim_wire_u64(&rd);
         uint64_t nodes = sim_wire_u64(&rd), n_records = sim_wire_u64(&rd);
-        double w = get_double(&rd), c = get_double(&rd);
+        double w = sim_wire_f64(&rd), c = sim_wire_f64(&rd);
         if (r < G_N_ELEMENTS(totals->rank_wall)) {
             totals->rank_wall[r] = w, totals->rank_cpu[r] = c;
             totals->rank_nodes[r] = nodes, totals->rank_records[r] = n_records, totals->rank_events[r] = executed;
         }
-        uint64_t l1 = sim_wire_u64(&rd);
-        const uint8_t *p1 = l1 <= (uint64_t)(rd.end - rd.p) ? sim_wire_take(&rd, (size_t)l1) : NULL;
-        uint64_t l2 = sim_wire_u64(&rd);
-        const uint8_t *p2 = l2 <= (uint64_t)(rd.end - rd.p) ? sim_wire_take(&rd, (size_t)l2) : NULL;
+        uint64_t l1 = 0, l2 = 0;
+        const uint8_t *p1 = sim_wire_bytes64(&rd, &l1);
+        const uint8_t *p2 = sim_wire_bytes64(&rd, &l2);
         if (!p1 || !p2 || rd.bad || !sim_wire_done(&rd)) {
             g_set_error(error, run_mpi_error_quark(), 0, "the data rank %u sent is corrupt", r);
             ok = FALSE;
@@ -181,8 +162,7 @@ gboolean run_mpi_collect(RunMpi *m, ScenarioWorld *sw, double wall, SimReport *r
     g_ptr_array_unref(all);
     return ok;
 #else
-    (void)m, (void)sw, (void)wall, (void)report, (void)totals, (void)error, (void)put_double, (void)get_double,
-        (void)cpu_seconds;
+    (void)m, (void)sw, (void)wall, (void)report, (void)totals, (void)error, (void)cpu_seconds;
     return FALSE;
 #endif
 }

@@ -11,6 +11,7 @@ static char *where(const Scenario *sc, int line)
 gboolean scenario_assign_ranks(const Scenario *sc, guint size, guint32 *ranks, GError **error)
 {
     g_autoptr(GHashTable) domain_rank = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) node_rank = g_hash_table_new(g_str_hash, g_str_equal); /* name -> rank */
     guint n_domains = 0;
     g_return_val_if_fail(size > 0, FALSE);
     for (guint i = 0; i < sc->nodes->len; i++) {
@@ -31,14 +32,13 @@ gboolean scenario_assign_ranks(const Scenario *sc, guint size, guint32 *ranks, G
             }
             ranks[i] = (guint32)n->rank;
         }
+        g_hash_table_insert(node_rank, n->name, GUINT_TO_POINTER(ranks[i]));
     }
     for (guint i = 0; i < sc->links->len; i++) {
         const ScenarioLink *k = sc->links->pdata[i];
-        guint32 r[2] = {0, 0};
+        guint32 r[2];
         for (int e = 0; e < 2; e++)
-            for (guint j = 0; j < sc->nodes->len; j++)
-                if (g_str_equal(((const ScenarioNode *)sc->nodes->pdata[j])->name, k->end[e].node))
-                    r[e] = ranks[j];
+            r[e] = GPOINTER_TO_UINT(g_hash_table_lookup(node_rank, k->end[e].node));
         if (r[0] != r[1] && k->config.delay <= 0) {
             g_autofree char *w = where(sc, k->line);
             g_set_error(error, SCENARIO_ERROR, SCENARIO_ERROR_INVALID,

@@ -24,13 +24,10 @@ static void put_item(const SimReportItem *it, GByteArray *out)
     case SIM_REPORT_UINT:
         sim_wire_put_u64(out, it->u);
         break;
-    case SIM_REPORT_DOUBLE: {
-        uint64_t bits;
-        memcpy(&bits, &it->d, 8);
-        sim_wire_put_u64(out, bits);
+    case SIM_REPORT_DOUBLE:
+        sim_wire_put_f64(out, it->d);
         sim_wire_put_u32(out, (uint32_t)it->decimals);
         break;
-    }
     case SIM_REPORT_STRING:
         sim_wire_put_str(out, it->s);
         break;
@@ -73,9 +70,7 @@ static gboolean replay_items(SimReport *into, SimWireReader *r, int depth)
             sim_report_uint(into, key, sim_wire_u64(r));
             break;
         case SIM_REPORT_DOUBLE: {
-            uint64_t bits = sim_wire_u64(r);
-            double d;
-            memcpy(&d, &bits, 8);
+            double d = sim_wire_f64(r);
             uint32_t decimals = sim_wire_u32(r);
             if (decimals > 17)
                 return FALSE; /* json-writer.h prints 0..17 */

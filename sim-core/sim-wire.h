@@ -27,6 +27,14 @@ static inline void sim_wire_put_u64(GByteArray *b, uint64_t v)
     g_byte_array_append(b, (const guint8 *)&le, 8);
 }
 
+/* A double as its IEEE 754 bits (exact, unlike any decimal form). */
+static inline void sim_wire_put_f64(GByteArray *b, double d)
+{
+    uint64_t bits;
+    memcpy(&bits, &d, 8);
+    sim_wire_put_u64(b, bits);
+}
+
 static inline void sim_wire_put_bytes(GByteArray *b, const void *data, uint32_t len)
 {
     sim_wire_put_u32(b, len);
@@ -92,6 +100,14 @@ static inline uint64_t sim_wire_u64(SimWireReader *r)
     return GUINT64_FROM_LE(v);
 }
 
+static inline double sim_wire_f64(SimWireReader *r)
+{
+    uint64_t bits = sim_wire_u64(r);
+    double d;
+    memcpy(&d, &bits, 8);
+    return d;
+}
+
 /* LEN octets in place (valid as long as the stream); NULL when short. */
 static inline const uint8_t *sim_wire_bytes(SimWireReader *r, uint32_t *len)
 {
@@ -99,6 +115,24 @@ static inline const uint8_t *sim_wire_bytes(SimWireReader *r, uint32_t *len)
     if (r->bad)
         return NULL;
     return sim_wire_take(r, *len);
+}
+
+/* The same with a u64 length (blobs that may pass 4 GiB). */
+static inline void sim_wire_put_bytes64(GByteArray *b, const void *data, uint64_t len)
+{
+    sim_wire_put_u64(b, len);
+    if (len)
+        g_byte_array_append(b, data, (guint)len);
+}
+
+static inline const uint8_t *sim_wire_bytes64(SimWireReader *r, uint64_t *len)
+{
+    *len = sim_wire_u64(r);
+    if (r->bad || *len > (uint64_t)(r->end - r->p)) {
+        r->bad = TRUE;
+        return NULL;
+    }
+    return sim_wire_take(r, (size_t)*len);
 }
 
 /* A newly allocated copy (NULL for a NULL string, or when the stream is short or holds a NUL). */
